@@ -1,0 +1,24 @@
+package dev.podnet.model;
+
+import java.util.Map;
+
+/** A DaemonSet reduced to its rollout status; CNI agents run as DaemonSets. */
+public record DaemonSetInfo(
+    String namespace,
+    String name,
+    Map<String, String> nodeSelector,
+    int desired,
+    int current,
+    int ready,
+    int available,
+    int misscheduled,
+    String image) {
+
+  public DaemonSetInfo {
+    nodeSelector = Map.copyOf(nodeSelector);
+  }
+
+  public String key() {
+    return namespace + "/" + name;
+  }
+}
