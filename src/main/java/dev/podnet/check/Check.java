@@ -16,5 +16,10 @@ public interface Check {
   /** The sources without which the check cannot run; it is reported as skipped if one is missing. */
   Set<Resource> requires();
 
+  /** Sources the check reads when present; without them it runs with less evidence. */
+  default Set<Resource> uses() {
+    return Set.of();
+  }
+
   List<Finding> run(ClusterModel model);
 }

@@ -5,21 +5,32 @@ package dev.podnet.model;
  * Every one is optional: what is missing is reported as not collected.
  */
 public enum Resource {
-  NODES("cluster/nodes.json", "nodes", "/api/v1/nodes"),
-  PODS("cluster/pods.json", "pods", "/api/v1/pods"),
-  EVENTS("cluster/events.json", "events", "/api/v1/events"),
-  DAEMONSETS("cluster/daemonsets.json", "daemonsets", "/apis/apps/v1/daemonsets"),
-  CONFIGMAPS("cluster/configmaps.json", "configmaps", "/api/v1/namespaces/kube-system/configmaps"),
-  SERVICES("cluster/services.json", "services", "/api/v1/services");
+  NODES("cluster/nodes.json", "Node", "nodes", "/api/v1/nodes"),
+  PODS("cluster/pods.json", "Pod", "pods", "/api/v1/pods"),
+  EVENTS("cluster/events.json", "Event", "events", "/api/v1/events"),
+  DAEMONSETS("cluster/daemonsets.json", "DaemonSet", "daemonsets", "/apis/apps/v1/daemonsets"),
+  CONFIGMAPS(
+      "cluster/configmaps.json",
+      "ConfigMap",
+      "configmaps",
+      "/api/v1/configmaps"),
+  SERVICES("cluster/services.json", "Service", "services", "/api/v1/services");
 
   private final String path;
+  private final String kind;
   private final String plural;
   private final String apiPath;
 
-  Resource(String path, String plural, String apiPath) {
+  Resource(String path, String kind, String plural, String apiPath) {
     this.path = path;
+    this.kind = kind;
     this.plural = plural;
     this.apiPath = apiPath;
+  }
+
+  /** The kind of the list's items, e.g. {@code Node}. */
+  public String kind() {
+    return kind;
   }
 
   /** The file's path inside a snapshot. */
