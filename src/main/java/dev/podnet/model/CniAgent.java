@@ -38,7 +38,8 @@ public record CniAgent(
               List.of("multus", "multus-shim"),
               "kube-multus"),
           new CniAgent("Azure CNS", List.of("azure-cns"), List.of("azure-vnet"), "cns-container"),
-          new CniAgent("kube-router", List.of("kube-router"), List.of("bridge"), "kube-router"));
+          new CniAgent("kube-router", List.of("kube-router"), List.of(), "kube-router"),
+          new CniAgent("kindnet", List.of("kindnet"), List.of("ptp"), "kindnet-cni"));
 
   /** The canonical DaemonSet name. */
   public String daemonSet() {

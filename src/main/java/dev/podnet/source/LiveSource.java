@@ -87,6 +87,11 @@ public final class LiveSource implements ClusterSource {
     return new LiveSource(config, context, pageSize, timeoutSeconds);
   }
 
+  /** Uses an already resolved client configuration (tests, in-cluster callers). */
+  public static LiveSource of(Config config, int pageSize, long timeoutSeconds) {
+    return new LiveSource(config, null, pageSize, timeoutSeconds);
+  }
+
   @Override
   public Map<Resource, String> read(Collection<ListQuery> queries, ItemSink sink)
       throws SourceException {

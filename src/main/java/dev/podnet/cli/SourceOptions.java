@@ -1,0 +1,61 @@
+package dev.podnet.cli;
+
+import dev.podnet.source.ClusterSource;
+import dev.podnet.source.LiveSource;
+import dev.podnet.source.SnapshotArchiveSource;
+import dev.podnet.source.SnapshotDirectorySource;
+import dev.podnet.source.SourceException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Where the cluster data comes from: a snapshot, or the live cluster as kubectl would reach it. */
+final class SourceOptions {
+  @Option(
+      names = "--snapshot",
+      paramLabel = "DIR|FILE.tar.gz",
+      description = "Read a snapshot (a directory or a .tar.gz of kubectl -o json files) instead of a cluster.")
+  Path snapshot;
+
+  @Option(
+      names = "--kubeconfig",
+      paramLabel = "FILE",
+      description = "Kubeconfig file (default: KUBECONFIG, ~/.kube/config, or the in-cluster service account).")
+  String kubeconfig;
+
+  @Option(names = "--context", paramLabel = "NAME", description = "Kubeconfig context to use.")
+  String context;
+
+  @Option(
+      names = "--page-size",
+      paramLabel = "N",
+      description = "Items per API list page (default: ${DEFAULT-VALUE}).")
+  int pageSize = LiveSource.DEFAULT_PAGE_SIZE;
+
+  @Option(
+      names = "--request-timeout",
+      paramLabel = "SECONDS",
+      description = "Give up on an API request after this long (default: ${DEFAULT-VALUE}).")
+  long requestTimeout = 30;
+
+  /** Opens the chosen source; a problem with it is a one-line error with exit code 4. */
+  ClusterSource open() {
+    try {
+      if (snapshot != null) {
+        if (kubeconfig != null || context != null) {
+          throw new UserError("--snapshot cannot be combined with --kubeconfig or --context", Main.USAGE);
+        }
+        if (Files.isDirectory(snapshot)) {
+          return new SnapshotDirectorySource(snapshot);
+        }
+        if (Files.isRegularFile(snapshot)) {
+          return new SnapshotArchiveSource(snapshot);
+        }
+        throw new SourceException(snapshot + ": no such snapshot directory or archive");
+      }
+      return LiveSource.connect(kubeconfig, context, pageSize, requestTimeout);
+    } catch (SourceException e) {
+      throw new UserError(e.getMessage(), Main.SOURCE_UNREADABLE);
+    }
+  }
+}
