@@ -147,6 +147,9 @@ public final class NodeNetworkReadinessCheck implements Check {
               nodeAgents.stream().findFirst().map(PodInfo::name).orElse(null),
               namespace == null ? null : product.map(a -> a.daemonSet()).orElse(null),
               product.map(a -> a.container()).orElse(null),
+              null,
+              nodeAgents.stream().findFirst().map(a -> !AgentView.unhealthy(a)).orElse(false),
+              Runbook.Names.runtimeUnit(node.containerRuntime()),
               NodeCidrExpectation.controllerManager(model).map(PodInfo::name).orElse(null),
               explanation == null ? List.of() : explanation.remediation());
       findings.add(

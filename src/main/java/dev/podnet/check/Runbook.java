@@ -21,6 +21,10 @@ final class Runbook {
    * @param agentPod the agent pod on the node, or null
    * @param agentDaemonSet the agent's DaemonSet, or null
    * @param agentContainer the agent's main container, or null
+   * @param plugin the CNI plugin type the error chain names, or null
+   * @param agentHealthy true when the agent pod named runs ready
+   * @param runtimeUnit the systemd unit of the node's container runtime (containerd, crio,
+   *     docker)
    * @param controllerManagerPod the kube-controller-manager pod, or null
    * @param remediation the catalog's remediation for the classified message, used for causes that
    *     have no command of their own
@@ -32,8 +36,26 @@ final class Runbook {
       String agentPod,
       String agentDaemonSet,
       String agentContainer,
+      String plugin,
+      boolean agentHealthy,
+      String runtimeUnit,
       String controllerManagerPod,
-      List<String> remediation) {}
+      List<String> remediation) {
+
+    /** The systemd unit of a runtime named as in {@code status.nodeInfo.containerRuntimeVersion}. */
+    static String runtimeUnit(String containerRuntimeVersion) {
+      if (containerRuntimeVersion == null) {
+        return "containerd";
+      }
+      if (containerRuntimeVersion.startsWith("cri-o")) {
+        return "crio";
+      }
+      if (containerRuntimeVersion.startsWith("docker")) {
+        return "kubelet";
+      }
+      return "containerd";
+    }
+  }
 
   private Runbook() {}
 
@@ -55,10 +77,12 @@ final class Runbook {
                       + " still exist",
                   debugNode(names.node(), "sh -c 'ls /var/lib/cni/networks/*/; crictl pods -q'")));
         }
-        steps.add(
-            new NextStep(
-                "For Calico, list leaked addresses before releasing any",
-                "calicoctl ipam check --show-problem-ips"));
+        if ("calico".equals(names.plugin())) {
+          steps.add(
+              new NextStep(
+                  "List Calico's leaked addresses before releasing any",
+                  "calicoctl ipam check --show-problem-ips"));
+        }
         steps.add(
             new NextStep(
                 "Enlarge the pool: widen the host-local range in the CNI config or the node's"
@@ -77,7 +101,9 @@ final class Runbook {
                   "Read the runtime's view of the CNI config",
                   debugNode(
                       names.node(),
-                      "journalctl -u containerd -b --no-pager -n 200 --grep cni")));
+                      "journalctl -u "
+                          + names.runtimeUnit()
+                          + " -b --no-pager -n 200 --grep cni")));
         }
         if (cause == RootCause.CNI_CONFIG_INVALID) {
           steps.add(
@@ -167,7 +193,9 @@ final class Runbook {
                   "Read the kubelet and runtime journals on " + names.node(),
                   debugNode(
                       names.node(),
-                      "journalctl -u kubelet -u containerd -b --no-pager -n 300")));
+                      "journalctl -u kubelet -u "
+                          + names.runtimeUnit()
+                          + " -b --no-pager -n 300")));
         }
         for (String remediation : names.remediation()) {
           steps.add(new NextStep(remediation, null));
@@ -194,7 +222,18 @@ final class Runbook {
   }
 
   private static void healAgent(Names names, List<NextStep> steps) {
-    if (names.agentPod() != null) {
+    if (names.agentPod() != null && names.agentHealthy()) {
+      steps.add(
+          new NextStep(
+              "Read the CNI agent's log on the node (it runs ready: look for errors writing the"
+                  + " CNI config)",
+              "kubectl -n "
+                  + names.agentNamespace()
+                  + " logs "
+                  + names.agentPod()
+                  + container(names)
+                  + " --tail=200"));
+    } else if (names.agentPod() != null) {
       steps.add(
           new NextStep(
               "Inspect the CNI agent on the node",

@@ -113,15 +113,21 @@ public final class SandboxFailureCheck implements Check {
               failingNodes >= 2
                   && failingNodes * 2 > clusterNodes
                   && (failingNodes >= 3 || cause == RootCause.DATASTORE_UNREACHABLE);
-          String distribution =
-              "failures on "
-                  + CauseText.nodes(failingNodes)
-                  + " of "
-                  + model.nodes().size()
-                  + (spread
-                      ? ": spread over the cluster, so the cause is shared (datastore, control"
-                          + " plane, IP pool), not one node"
-                      : ": clustered, so look at what these nodes have in common");
+          String distribution;
+          if (spread) {
+            distribution =
+                "failures on " + CauseText.nodes(failingNodes) + " of " + model.nodes().size()
+                    + ": spread over the cluster, so the cause is shared (datastore, control"
+                    + " plane, IP pool), not one node";
+          } else if (failingNodes == 1) {
+            distribution =
+                "failures confined to 1 node of " + model.nodes().size()
+                    + ": the cause is local to that node";
+          } else {
+            distribution =
+                "failures on " + CauseText.nodes(failingNodes) + " of " + model.nodes().size()
+                    + ": clustered, so look at what these nodes have in common";
+          }
           if (spread) {
             List<Case> all = byNode.values().stream().flatMap(List::stream).toList();
             findings.add(finding(model, agents, cause, Finding.CLUSTER, all, distribution));
@@ -289,6 +295,20 @@ public final class SandboxFailureCheck implements Check {
                 if (cause == RootCause.NODE_CIDR_MISSING) {
                   evidence.add(new Evidence("node-spec", "node " + node, "spec.podCIDR is empty"));
                 }
+                if (cause == RootCause.IPAM_EXHAUSTED) {
+                  evidence.add(
+                      new Evidence(
+                          "node-spec",
+                          "node " + node,
+                          "spec.podCIDR "
+                              + (info.hasNoPodCidr() ? "(none)" : String.join(",", info.effectivePodCidrs()))
+                              + "; "
+                              + CauseText.pods(model.podCounts(node).podNetwork())
+                              + " running on the pod network"
+                              + (info.allocatablePods() >= 0
+                                  ? "; status.allocatable.pods " + info.allocatablePods()
+                                  : "")));
+                }
               });
       if (cause == RootCause.AGENT_NOT_READY || cause == RootCause.NODE_CIDR_MISSING) {
         for (PodInfo agent : agents.onNode(node)) {
@@ -362,6 +382,10 @@ public final class SandboxFailureCheck implements Check {
         node == null ? null : agentPod.map(PodInfo::name).orElse(null),
         namespace == null ? null : product.map(dev.podnet.model.CniAgent::daemonSet).orElse(null),
         product.map(dev.podnet.model.CniAgent::container).orElse(null),
+        plugin,
+        agentPod.map(a -> !AgentView.unhealthy(a)).orElse(false),
+        Runbook.Names.runtimeUnit(
+            model.node(probeNode).map(NodeInfo::containerRuntime).orElse(null)),
         NodeCidrExpectation.controllerManager(model).map(PodInfo::name).orElse(null),
         remediation);
   }

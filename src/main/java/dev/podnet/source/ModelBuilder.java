@@ -177,6 +177,13 @@ public final class ModelBuilder {
         collected.add(query.resource());
       }
     }
+    if (collected.isEmpty()) {
+      throw new SourceException(
+          source.info().location()
+              + ": nothing to analyse: none of "
+              + String.join(", ", queries.stream().map(q -> q.resource().path()).toList())
+              + " could be read");
+    }
     return builder.finish(source, collected, missing);
   }
 

@@ -44,7 +44,7 @@ public final class SnapshotArchiveSource implements ClusterSource {
       byPath.put(query.resource().path(), query);
     }
     Map<Resource, String> missing = new EnumMap<>(Resource.class);
-    queries.forEach(q -> missing.put(q.resource(), q.resource().path() + " is not in the archive"));
+    queries.forEach(q -> missing.put(q.resource(), "not in the archive"));
     String name = archive.getFileName().toString();
     try (InputStream file = new BufferedInputStream(Files.newInputStream(archive), BUFFER);
         TarArchiveInputStream tar = new TarArchiveInputStream(decompress(file))) {

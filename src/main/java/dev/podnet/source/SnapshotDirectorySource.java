@@ -33,7 +33,7 @@ public final class SnapshotDirectorySource implements ClusterSource {
       Resource resource = query.resource();
       Path file = root.resolve(resource.path());
       if (!Files.isRegularFile(file)) {
-        missing.put(resource, resource.path() + " is not in the snapshot");
+        missing.put(resource, "not in the snapshot");
         continue;
       }
       String name = root.relativize(file).toString();

@@ -67,7 +67,7 @@ class SnapshotArchiveSourceTest {
     Map<Resource, String> missing = new java.util.EnumMap<>(Resource.class);
     assertThat(readNodes(file, missing)).containsExactly("worker-1");
     assertThat(missing).containsKey(Resource.PODS).doesNotContainKey(Resource.NODES);
-    assertThat(missing.get(Resource.PODS)).isEqualTo("cluster/pods.json is not in the archive");
+    assertThat(missing.get(Resource.PODS)).isEqualTo("not in the archive");
   }
 
   @Test

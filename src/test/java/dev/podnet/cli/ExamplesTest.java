@@ -1,0 +1,75 @@
+package dev.podnet.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.podnet.testing.Golden;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every recorded scenario under {@code examples/} diagnosed end to end through {@link Main}, in
+ * every output format, against its golden output; the exit code is part of the contract.
+ */
+class ExamplesTest {
+  static final Path EXAMPLES = Path.of("examples");
+  static final Path GOLDEN = Path.of("src/test/resources/golden/diagnose");
+
+  /** The exit code each scenario must give: 2 for critical findings, 0 for a healthy cluster. */
+  static final java.util.Map<String, Integer> EXIT_CODES =
+      java.util.Map.of(
+          "agent-crashloop-one-node", 2,
+          "cni-config-missing", 2,
+          "datastore-unreachable", 2,
+          "healthy", 0,
+          "ipam-exhausted", 2,
+          "node-cidr-missing", 2);
+
+  @org.junit.jupiter.api.Test
+  void everyExampleHasAnExpectedExitCode() throws IOException {
+    assertThat(examples().toList()).containsExactlyInAnyOrderElementsOf(EXIT_CODES.keySet());
+  }
+
+  /** Output of one run. */
+  record Run(int exitCode, String out, String err) {}
+
+  static Run run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code =
+        Main.run(
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            args);
+    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  static Stream<String> examples() throws IOException {
+    try (Stream<Path> dirs = Files.list(EXAMPLES)) {
+      return dirs.filter(d -> Files.isDirectory(d.resolve("cluster")))
+          .map(d -> d.getFileName().toString())
+          .sorted()
+          .toList()
+          .stream();
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("examples")
+  void goldenOutputs(String example) throws IOException {
+    for (String format : List.of("table", "json", "yaml", "markdown")) {
+      Run run = run("diagnose", "--snapshot", EXAMPLES.resolve(example).toString(), "-o", format);
+      assertThat(run.err()).as("stderr of %s -o %s", example, format).isEmpty();
+      String extension = format.equals("table") ? "txt" : format.equals("markdown") ? "md" : format;
+      Golden.assertMatches(GOLDEN.resolve(example + "." + extension), run.out());
+      assertThat(run.exitCode()).as("exit code of %s", example).isEqualTo(EXIT_CODES.get(example));
+    }
+  }
+}
