@@ -100,7 +100,7 @@ public final class CniAgentCheck implements Check {
                 evidence,
                 new Runbook.Names(
                     node.name(), stuckPod, namespace, null, primary.daemonSet(), primary.container(),
-                    null, false, Runbook.Names.runtimeUnit(node.containerRuntime()), null, List.of())));
+                    null, Runbook.AgentState.NOT_STARTED, Runbook.Names.runtimeUnit(node.containerRuntime()), null, List.of())));
         continue;
       }
       for (PodInfo agent : onNode) {
@@ -124,7 +124,7 @@ public final class CniAgentCheck implements Check {
                 agents.evidence(agent),
                 new Runbook.Names(
                     node.name(), stuckPod, agent.namespace(), agent.name(), primary.daemonSet(),
-                    primary.container(), null, !unhealthy,
+                    primary.container(), null, Runbook.AgentState.of(agent),
                     Runbook.Names.runtimeUnit(node.containerRuntime()), null, List.of())));
       }
     }

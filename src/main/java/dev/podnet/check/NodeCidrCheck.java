@@ -88,7 +88,7 @@ public final class NodeCidrCheck implements Check {
               Runbook.steps(
                   RootCause.NODE_CIDR_MISSING,
                   new Runbook.Names(
-                      node.name(), stuckPod, null, null, null, null, null, false,
+                      node.name(), stuckPod, null, null, null, null, null, Runbook.AgentState.HEALTHY,
                       Runbook.Names.runtimeUnit(node.containerRuntime()),
                       NodeCidrExpectation.controllerManager(model).map(PodInfo::name).orElse(null),
                       List.of()))));

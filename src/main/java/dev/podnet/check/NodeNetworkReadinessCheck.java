@@ -148,7 +148,7 @@ public final class NodeNetworkReadinessCheck implements Check {
               namespace == null ? null : product.map(a -> a.daemonSet()).orElse(null),
               product.map(a -> a.container()).orElse(null),
               null,
-              nodeAgents.stream().findFirst().map(a -> !AgentView.unhealthy(a)).orElse(false),
+              nodeAgents.stream().findFirst().map(Runbook.AgentState::of).orElse(Runbook.AgentState.NOT_STARTED),
               Runbook.Names.runtimeUnit(node.containerRuntime()),
               NodeCidrExpectation.controllerManager(model).map(PodInfo::name).orElse(null),
               explanation == null ? List.of() : explanation.remediation());

@@ -22,7 +22,7 @@ final class Runbook {
    * @param agentDaemonSet the agent's DaemonSet, or null
    * @param agentContainer the agent's main container, or null
    * @param plugin the CNI plugin type the error chain names, or null
-   * @param agentHealthy true when the agent pod named runs ready
+   * @param agentState the state of the agent pod named, which decides how to heal it
    * @param runtimeUnit the systemd unit of the node's container runtime (containerd, crio,
    *     docker)
    * @param controllerManagerPod the kube-controller-manager pod, or null
@@ -37,7 +37,7 @@ final class Runbook {
       String agentDaemonSet,
       String agentContainer,
       String plugin,
-      boolean agentHealthy,
+      AgentState agentState,
       String runtimeUnit,
       String controllerManagerPod,
       List<String> remediation) {
@@ -54,6 +54,31 @@ final class Runbook {
         return "kubelet";
       }
       return "containerd";
+    }
+  }
+
+  /** What the agent pod is doing, as far as healing it goes. */
+  enum AgentState {
+    /** Runs ready: read its log. */
+    HEALTHY,
+    /** Its containers never started (image pull, scheduling, init): describe it. */
+    NOT_STARTED,
+    /** Started and died: read the previous container's log. */
+    CRASHED,
+    /** Runs but is not ready: read its log and probes. */
+    NOT_READY;
+
+    static AgentState of(dev.podnet.model.PodInfo pod) {
+      if (!AgentView.unhealthy(pod)) {
+        return HEALTHY;
+      }
+      if (pod.crashLooping() || pod.restarts() > 0) {
+        return CRASHED;
+      }
+      if (!"Running".equals(pod.phase())) {
+        return NOT_STARTED;
+      }
+      return NOT_READY;
     }
   }
 
@@ -222,35 +247,47 @@ final class Runbook {
   }
 
   private static void healAgent(Names names, List<NextStep> steps) {
-    if (names.agentPod() != null && names.agentHealthy()) {
-      steps.add(
-          new NextStep(
-              "Read the CNI agent's log on the node (it runs ready: look for errors writing the"
-                  + " CNI config)",
-              "kubectl -n "
-                  + names.agentNamespace()
-                  + " logs "
-                  + names.agentPod()
-                  + container(names)
-                  + " --tail=200"));
-    } else if (names.agentPod() != null) {
-      steps.add(
-          new NextStep(
-              "Inspect the CNI agent on the node",
-              "kubectl -n " + names.agentNamespace() + " describe pod " + names.agentPod()));
-      steps.add(
-          new NextStep(
-              "Read why it failed last time",
-              "kubectl -n "
-                  + names.agentNamespace()
-                  + " logs "
-                  + names.agentPod()
-                  + container(names)
-                  + " --previous --tail=200"));
-      steps.add(
-          new NextStep(
-              "Recreate it (its DaemonSet starts a fresh one)",
-              "kubectl -n " + names.agentNamespace() + " delete pod " + names.agentPod()));
+    if (names.agentPod() != null) {
+      String inNamespace = "kubectl -n " + names.agentNamespace();
+      switch (names.agentState()) {
+        case HEALTHY ->
+            steps.add(
+                new NextStep(
+                    "Read the CNI agent's log on the node (it runs ready: look for errors writing"
+                        + " the CNI config)",
+                    inNamespace + " logs " + names.agentPod() + container(names) + " --tail=200"));
+        case NOT_STARTED ->
+            steps.add(
+                new NextStep(
+                    "See why the CNI agent on the node never started (its events name the image,"
+                        + " volume or init container at fault)",
+                    inNamespace + " describe pod " + names.agentPod()));
+        case CRASHED -> {
+          steps.add(
+              new NextStep(
+                  "Inspect the CNI agent on the node", inNamespace + " describe pod " + names.agentPod()));
+          steps.add(
+              new NextStep(
+                  "Read why it failed last time",
+                  inNamespace + " logs " + names.agentPod() + container(names) + " --previous --tail=200"));
+        }
+        case NOT_READY -> {
+          steps.add(
+              new NextStep(
+                  "Inspect the CNI agent on the node and its readiness probe",
+                  inNamespace + " describe pod " + names.agentPod()));
+          steps.add(
+              new NextStep(
+                  "Read its log",
+                  inNamespace + " logs " + names.agentPod() + container(names) + " --tail=200"));
+        }
+      }
+      if (names.agentState() != AgentState.HEALTHY) {
+        steps.add(
+            new NextStep(
+                "Once the cause is fixed, recreate it (its DaemonSet starts a fresh one)",
+                inNamespace + " delete pod " + names.agentPod()));
+      }
     } else if (names.agentDaemonSet() != null && names.node() != null) {
       steps.add(
           new NextStep(

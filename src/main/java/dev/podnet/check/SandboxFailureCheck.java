@@ -97,6 +97,9 @@ public final class SandboxFailureCheck implements Check {
         cases.add(decide(model, agents, cidrExpected, pod.key(), pod.nodeName(), null, null));
       }
     }
+    List<Case> unexplained =
+        cases.stream().filter(c -> c.explanation() == null && c.cause() == RootCause.UNKNOWN).toList();
+    cases.removeAll(unexplained);
     Map<RootCause, Map<String, List<Case>>> grouped = new TreeMap<>();
     for (Case c : cases) {
       grouped
@@ -144,7 +147,56 @@ public final class SandboxFailureCheck implements Check {
                             distribution)));
           }
         });
+    if (!unexplained.isEmpty()) {
+      findings.add(waitingWithoutFailure(unexplained));
+    }
     return findings;
+  }
+
+  /**
+   * Pods that wait for a sandbox with no failure event and nothing wrong on their node: just
+   * scheduled, or their events expired (one hour by default). Reported for information, never as
+   * a failure: there is no evidence of one.
+   */
+  private Finding waitingWithoutFailure(List<Case> cases) {
+    Map<String, Integer> perNode = new TreeMap<>();
+    List<AffectedPod> pods = new ArrayList<>();
+    for (Case c : cases.stream().sorted(Comparator.comparing(Case::podKey)).toList()) {
+      String[] key = c.podKey().split("/", 2);
+      pods.add(new AffectedPod(key[0], key[1], c.node(), 0, 0, null, null));
+      perNode.merge(c.node() == null ? "(unknown node)" : c.node(), 1, Integer::sum);
+    }
+    List<Evidence> evidence = new ArrayList<>();
+    perNode.entrySet().stream()
+        .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+        .limit(SAMPLE_MESSAGES + 2)
+        .forEach(e -> evidence.add(new Evidence("pod-status", "node " + e.getKey(), CauseText.pods(e.getValue()) + " waiting in ContainerCreating without a pod IP")));
+    evidence.add(
+        new Evidence(
+            "decision",
+            Finding.CLUSTER,
+            "no FailedCreatePodSandBox event was collected for them and their nodes report no"
+                + " network problem: they may have been scheduled moments ago, or their events"
+                + " expired (the API server keeps events for one hour by default)"));
+    String[] first = cases.get(0).podKey().split("/", 2);
+    return new Finding(
+        id(),
+        RootCause.UNKNOWN,
+        Severity.INFO,
+        Finding.CLUSTER,
+        CauseText.pods(pods.size()) + " waiting for a sandbox with no recorded failure",
+        CauseText.pods(pods.size())
+            + " on "
+            + CauseText.nodes(perNode.size())
+            + " are still being set up and no sandbox failure is recorded for them.",
+        perNode.keySet().stream().filter(n -> !n.startsWith("(")).toList(),
+        pods,
+        evidence,
+        List.of(
+            new NextStep(
+                "Look at the pod's events again in a minute",
+                "kubectl -n " + first[0] + " get events --field-selector involvedObject.name=" + first[1]),
+            new NextStep("Run the diagnosis again once they had time to start", "podnet diagnose")));
   }
 
   private Case decide(
@@ -383,7 +435,7 @@ public final class SandboxFailureCheck implements Check {
         namespace == null ? null : product.map(dev.podnet.model.CniAgent::daemonSet).orElse(null),
         product.map(dev.podnet.model.CniAgent::container).orElse(null),
         plugin,
-        agentPod.map(a -> !AgentView.unhealthy(a)).orElse(false),
+        agentPod.map(Runbook.AgentState::of).orElse(Runbook.AgentState.NOT_STARTED),
         Runbook.Names.runtimeUnit(
             model.node(probeNode).map(NodeInfo::containerRuntime).orElse(null)),
         NodeCidrExpectation.controllerManager(model).map(PodInfo::name).orElse(null),

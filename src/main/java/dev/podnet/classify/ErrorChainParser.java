@@ -667,58 +667,92 @@ public final class ErrorChainParser {
 
   /**
    * Trims the quoting and punctuation that wrappers leave around an error: unbalanced quotes and
-   * brackets, trailing {@code .,;:}, a literal {@code \n} from plugin stderr, the old kubelet's
-   * {@code ; Skipping pod} and go-cni's trailing {@code : failed to load cni config} sentinel.
+   * brackets, a quoted whole, trailing {@code .,;:}, a literal {@code \\n} from plugin stderr, the
+   * old kubelet's {@code ; Skipping pod} and go-cni's trailing {@code : failed to load cni config}
+   * sentinel. Linear: the quote and bracket counts are kept up to date instead of recounted.
    */
   static String clean(String raw) {
-    String s = raw.strip();
-    String previous;
-    do {
-      previous = s;
-      if (s.regionMatches(true, Math.max(0, s.length() - GO_CNI_LOAD_SUFFIX.length()),
-          GO_CNI_LOAD_SUFFIX, 0, GO_CNI_LOAD_SUFFIX.length())
-          && s.length() > GO_CNI_LOAD_SUFFIX.length()) {
-        s = s.substring(0, s.length() - GO_CNI_LOAD_SUFFIX.length());
+    int start = 0;
+    int end = raw.length();
+    int doubleQuotes = count(raw, '"');
+    int singleQuotes = count(raw, '\'');
+    int opening = count(raw, '[');
+    int closing = count(raw, ']');
+    boolean changed = true;
+    while (changed && start < end) {
+      changed = false;
+      while (start < end && Character.isWhitespace(raw.charAt(start))) {
+        start++;
       }
-      if (s.regionMatches(true, Math.max(0, s.length() - SKIPPING_POD_SUFFIX.length()),
-          SKIPPING_POD_SUFFIX, 0, SKIPPING_POD_SUFFIX.length())
-          && s.length() > SKIPPING_POD_SUFFIX.length()) {
-        s = s.substring(0, s.length() - SKIPPING_POD_SUFFIX.length());
+      while (end > start && Character.isWhitespace(raw.charAt(end - 1))) {
+        end--;
       }
-      if (s.endsWith("\\n")) {
-        s = s.substring(0, s.length() - 2);
+      if (start >= end) {
+        break;
       }
-      s = trimEnds(s).strip();
-    } while (!s.equals(previous));
-    return s;
+      int suffix = removableSuffix(raw, start, end);
+      if (suffix > 0) {
+        end -= suffix;
+        changed = true;
+        continue;
+      }
+      char first = raw.charAt(start);
+      char last = raw.charAt(end - 1);
+      if (end - start >= 2 && first == last && (first == '"' || first == '\'')) {
+        int quotes = first == '"' ? doubleQuotes : singleQuotes;
+        if (quotes == 2) {
+          start++;
+          end--;
+          if (first == '"') {
+            doubleQuotes -= 2;
+          } else {
+            singleQuotes -= 2;
+          }
+          changed = true;
+          continue;
+        }
+      }
+      if ((first == '"' && isOdd(doubleQuotes))
+          || (first == '\'' && isOdd(singleQuotes))
+          || (first == '[' && opening > closing)
+          || first == ':'
+          || first == ','
+          || first == ';'
+          || first == '.'
+          || first == '\u2026') {
+        doubleQuotes -= first == '"' ? 1 : 0;
+        singleQuotes -= first == '\'' ? 1 : 0;
+        opening -= first == '[' ? 1 : 0;
+        start++;
+        changed = true;
+        continue;
+      }
+      if ((last == '"' && isOdd(doubleQuotes))
+          || (last == '\'' && isOdd(singleQuotes))
+          || (last == ']' && closing > opening)
+          || last == '.'
+          || last == ','
+          || last == ';'
+          || last == ':') {
+        doubleQuotes -= last == '"' ? 1 : 0;
+        singleQuotes -= last == '\'' ? 1 : 0;
+        closing -= last == ']' ? 1 : 0;
+        end--;
+        changed = true;
+      }
+    }
+    return start >= end ? "" : raw.substring(start, end);
   }
 
-  private static String trimEnds(String s) {
-    if (s.isEmpty()) {
-      return s;
+  /** Length of a noise suffix ending at {@code end}, or 0; none of them holds quotes or brackets. */
+  private static int removableSuffix(String raw, int start, int end) {
+    for (String suffix : new String[] {GO_CNI_LOAD_SUFFIX, SKIPPING_POD_SUFFIX, "\\n"}) {
+      int length = suffix.length();
+      if (end - start > length && raw.regionMatches(true, end - length, suffix, 0, length)) {
+        return length;
+      }
     }
-    char first = s.charAt(0);
-    if ((first == '"' && isOdd(count(s, '"')))
-        || (first == '\'' && isOdd(count(s, '\'')))
-        || (first == '[' && count(s, '[') > count(s, ']'))
-        || first == ':'
-        || first == ','
-        || first == ';'
-        || first == '.'
-        || first == '\u2026') {
-      return s.substring(1);
-    }
-    char last = s.charAt(s.length() - 1);
-    if ((last == '"' && isOdd(count(s, '"')))
-        || (last == '\'' && isOdd(count(s, '\'')))
-        || (last == ']' && count(s, ']') > count(s, '['))
-        || last == '.'
-        || last == ','
-        || last == ';'
-        || last == ':') {
-      return s.substring(0, s.length() - 1);
-    }
-    return s;
+    return 0;
   }
 
   private static int count(String s, char c) {

@@ -58,12 +58,16 @@ public record PodInfo(
   }
 
   /**
-   * True when the pod is bound to a node but still has no sandbox: Pending with every container
-   * waiting in {@code ContainerCreating} (or no container status yet).
+   * True when the pod is bound to a node but still has no sandbox: Pending, no pod IP, not on the
+   * host network, with every container waiting in {@code ContainerCreating} (or no container
+   * status yet).
    */
   public boolean waitingForSandbox() {
     if (!"Pending".equals(phase) || nodeName == null || nodeName.isEmpty()) {
       return false;
+    }
+    if (hostNetwork || !podIps.isEmpty()) {
+      return false; // a pod with an IP has its sandbox; it waits for something else (an image pull)
     }
     List<ContainerState> main = containers.stream().filter(c -> !c.init()).toList();
     List<ContainerState> waiting = containers.stream().filter(c -> c.waitingReason() != null).toList();

@@ -51,6 +51,9 @@ final class DiagnosisMarkdown {
     if (diagnosis.findings().isEmpty()) {
       line("");
       line("No pod-network problems found.");
+      if (!diagnosis.notCollected().isEmpty() || !diagnosis.skippedChecks().isEmpty()) {
+        line("Some data was not collected or some checks did not run: see below.");
+      }
     }
     for (Finding finding : diagnosis.findings()) {
       finding(finding);
@@ -107,7 +110,9 @@ final class DiagnosisMarkdown {
       int shown = Math.min(finding.nodes().size(), DiagnosisTable.NODE_NAMES);
       finding.nodes().subList(0, shown).forEach(node -> nodes.add(code(node)));
       String more =
-          finding.nodes().size() > shown ? " … and " + (finding.nodes().size() - shown) + " more" : "";
+          finding.nodes().size() > shown
+              ? " … and " + (finding.nodes().size() - shown) + " more"
+              : "";
       facts.add("**Nodes:** " + String.join(", ", nodes) + more);
     }
     if (finding.checkId() != null) {

@@ -17,14 +17,14 @@ import java.util.Locale;
 
 /** The terminal form of a {@link Diagnosis}: what the engineer on call reads first. */
 final class DiagnosisTable {
-  /** Columns the text is laid out for. */
-  static final int WIDTH = 100;
   /** Pods listed per finding; JSON lists all. */
   static final int POD_ROWS = 10;
+
   /** Nodes named per finding. */
   static final int NODE_NAMES = 20;
+
   /** Lines of one evidence text before its middle is cut. */
-  static final int EVIDENCE_LINES = 6;
+  static final int EVIDENCE_LINES = 8;
 
   private static final String INDENT = "  ";
 
@@ -58,9 +58,12 @@ final class DiagnosisTable {
       line("");
       line("Not collected:");
       for (Diagnosis.NotCollected missing : diagnosis.notCollected()) {
-        wrapped(oneLine(missing.source()) + ": " + oneLine(missing.reason()), 1, 3);
+        line(INDENT + oneLine(missing.source()));
+        if (missing.reason() != null) {
+          wrapped(oneLine(missing.reason()), 2, 2);
+        }
         if (!missing.affectedChecks().isEmpty()) {
-          wrapped("checks affected: " + String.join(", ", missing.affectedChecks()), 2, 3);
+          wrapped("checks affected: " + oneLine(String.join(", ", missing.affectedChecks())), 2, 3);
         }
       }
     }
@@ -68,7 +71,7 @@ final class DiagnosisTable {
       line("");
       line("Skipped checks:");
       for (Diagnosis.SkippedCheck skipped : diagnosis.skippedChecks()) {
-        wrapped(oneLine(skipped.checkId()) + ": " + oneLine(skipped.reason()), 1, 3);
+        wrapped(oneLine(skipped.checkId()) + ": " + oneLine(skipped.reason()), 1, 2);
       }
     }
   }
@@ -150,7 +153,10 @@ final class DiagnosisTable {
         line(INDENT.repeat(2) + oneLine(evidence.kind()) + " · " + oneLine(evidence.subject()));
         int indent = INDENT.length() * 3;
         List<String> lines =
-            TerminalText.cutMiddle(TerminalText.wrap(TerminalText.printable(evidence.text()), WIDTH - indent), EVIDENCE_LINES);
+            TerminalText.wrapAndCut(
+                TerminalText.printable(evidence.text()),
+                TerminalText.WIDTH - indent,
+                EVIDENCE_LINES);
         for (String text : lines) {
           line(" ".repeat(indent) + text);
         }
@@ -164,7 +170,8 @@ final class DiagnosisTable {
       int number = 1;
       for (NextStep step : finding.nextSteps()) {
         String marker = String.format(Locale.ROOT, "%-" + numberWidth + "s", number++ + ".");
-        List<String> action = TerminalText.wrap(oneLine(step.action()), WIDTH - textIndent);
+        List<String> action =
+            TerminalText.wrap(oneLine(step.action()), TerminalText.WIDTH - textIndent);
         line(INDENT.repeat(2) + marker + action.get(0));
         for (String more : action.subList(1, action.size())) {
           line(" ".repeat(textIndent) + more);
@@ -227,11 +234,14 @@ final class DiagnosisTable {
     return value == null ? "-" : oneLine(value);
   }
 
-  /** Word-wrapped to {@link #WIDTH}; the first line at {@code indent} levels, the rest deeper. */
+  /**
+   * Word-wrapped to {@link TerminalText#WIDTH}; the first line at {@code indent} levels, the rest
+   * deeper.
+   */
   private void wrapped(String text, int indent, int continuationIndent) throws IOException {
     String first = INDENT.repeat(indent);
     String rest = INDENT.repeat(continuationIndent);
-    List<String> lines = TerminalText.wrap(text, WIDTH - rest.length());
+    List<String> lines = TerminalText.wrap(text, TerminalText.WIDTH - rest.length());
     for (int i = 0; i < lines.size(); i++) {
       line((i == 0 ? first : rest) + lines.get(i));
     }

@@ -7,8 +7,8 @@ import java.util.List;
 /**
  * Prints the result of {@code podnet explain}, one entry per message, in one of the {@link
  * Format}s. JSON is JSON Lines: one compact object per message per line, each with {@code
- * "schemaVersion": 1}, so a stream of messages can be piped through {@code jq -c}. YAML is a
- * stream with one document per message.
+ * "schemaVersion": 1}, so a stream of messages can be piped through {@code jq -c}. YAML is a stream
+ * with one document per message.
  */
 public final class ExplanationRenderer {
   private ExplanationRenderer() {}

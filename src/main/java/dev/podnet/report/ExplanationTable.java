@@ -13,7 +13,8 @@ import java.util.Locale;
 final class ExplanationTable {
   /** Layers nest two columns deeper each, up to this depth; deeper ones stay at it. */
   private static final int MAX_NESTING = 8;
-  /** Width of the label column, e.g. {@code Confidence:  }. */
+
+  /** Width of the label column, e.g. {@code Confidence: }. */
   private static final int LABEL = 13;
 
   private final Appendable out;
@@ -47,8 +48,15 @@ final class ExplanationTable {
     } else {
       line("Error chain:");
       for (int depth = 0; depth < layers.size(); depth++) {
-        int indent = 2 + 2 * Math.min(depth, MAX_NESTING);
-        wrapped(oneLine(layers.get(depth)), indent, indent + 2);
+        // each layer one step deeper, marked, so a wrapped layer cannot pass for the next one
+        int nesting = Math.min(depth, MAX_NESTING);
+        String marker = depth == 0 ? "" : "  ".repeat(nesting - 1) + "└ ";
+        List<String> lines =
+            TerminalText.wrap(oneLine(layers.get(depth)), TerminalText.WIDTH - 2 - marker.length());
+        line("  " + marker + lines.get(0));
+        for (String more : lines.subList(1, lines.size())) {
+          line(" ".repeat(2 + marker.length()) + more);
+        }
       }
     }
     String cause = explanation.cause() == null ? "unknown" : explanation.cause().id();
@@ -60,7 +68,9 @@ final class ExplanationTable {
       field(
           "Confidence:",
           explanation.confidence().id()
-              + (explanation.ruleId() == null ? "" : " (rule " + oneLine(explanation.ruleId()) + ")"));
+              + (explanation.ruleId() == null
+                  ? ""
+                  : " (rule " + oneLine(explanation.ruleId()) + ")"));
     }
     if (chain != null) {
       String plugin = plugin(chain);
@@ -95,7 +105,7 @@ final class ExplanationTable {
       for (int i = 0; i < steps.size(); i++) {
         String marker = String.format(Locale.ROOT, "%-" + markerWidth + "s", (i + 1) + ".");
         List<String> lines =
-            TerminalText.wrap(oneLine(steps.get(i)), DiagnosisTable.WIDTH - 2 - markerWidth);
+            TerminalText.wrap(oneLine(steps.get(i)), TerminalText.WIDTH - 2 - markerWidth);
         line("  " + marker + lines.get(0));
         for (String more : lines.subList(1, lines.size())) {
           line(" ".repeat(2 + markerWidth) + more);
@@ -133,7 +143,7 @@ final class ExplanationTable {
 
   private void field(String label, String value) throws IOException {
     String padded = String.format(Locale.ROOT, "%-" + LABEL + "s", label);
-    List<String> lines = TerminalText.wrap(value, DiagnosisTable.WIDTH - LABEL);
+    List<String> lines = TerminalText.wrap(value, TerminalText.WIDTH - LABEL);
     line(padded + lines.get(0));
     for (String more : lines.subList(1, lines.size())) {
       line(" ".repeat(LABEL) + more);
@@ -141,7 +151,7 @@ final class ExplanationTable {
   }
 
   private void wrapped(String text, int indent, int continuationIndent) throws IOException {
-    List<String> lines = TerminalText.wrap(text, DiagnosisTable.WIDTH - continuationIndent);
+    List<String> lines = TerminalText.wrap(text, TerminalText.WIDTH - continuationIndent);
     for (int i = 0; i < lines.size(); i++) {
       line(" ".repeat(i == 0 ? indent : continuationIndent) + lines.get(i));
     }

@@ -15,8 +15,7 @@ final class ExplanationTree {
     return Node.mapping()
         .number("schemaVersion", Diagnosis.SCHEMA_VERSION)
         .text("cause", explanation.cause() == null ? null : explanation.cause().id())
-        .text(
-            "confidence", explanation.confidence() == null ? null : explanation.confidence().id())
+        .text("confidence", explanation.confidence() == null ? null : explanation.confidence().id())
         .text("ruleId", explanation.ruleId())
         .text("title", explanation.title())
         .text("explanation", explanation.explanation())

@@ -2,7 +2,10 @@ package dev.podnet.report;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
@@ -10,6 +13,7 @@ import java.io.Flushable;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.CharBuffer;
+import java.util.Locale;
 
 /**
  * Prints a {@link Node} tree as JSON with jackson-core's streaming generator only: no databind, so
@@ -30,7 +34,9 @@ final class JsonWriter {
   /** Two-space indented, {@code "key": value}, one array item per line, trailing newline. */
   static void pretty(Node node, Appendable out) throws IOException {
     DefaultPrettyPrinter printer =
-        new DefaultPrettyPrinter(SEPARATORS).withObjectIndenter(INDENTER).withArrayIndenter(INDENTER);
+        new DefaultPrettyPrinter(SEPARATORS)
+            .withObjectIndenter(INDENTER)
+            .withArrayIndenter(INDENTER);
     write(node, out, printer);
   }
 
@@ -43,6 +49,7 @@ final class JsonWriter {
       throws IOException {
     Writer writer = asWriter(out);
     try (JsonGenerator generator = FACTORY.createGenerator(writer)) {
+      generator.setCharacterEscapes(TerminalSafeEscapes.INSTANCE);
       if (printer != null) {
         generator.setPrettyPrinter(printer);
       }
@@ -95,5 +102,35 @@ final class JsonWriter {
         // the caller owns the Appendable
       }
     };
+  }
+
+  /**
+   * JSON's standard escapes, plus hexadecimal escapes for DEL, the C1 controls, the line and
+   * paragraph separators and the bidi controls: valid JSON either way, but JSON is often printed to
+   * a terminal with {@code cat}, and these come from the cluster verbatim.
+   */
+  private static final class TerminalSafeEscapes extends CharacterEscapes {
+    static final TerminalSafeEscapes INSTANCE = new TerminalSafeEscapes();
+    private static final long serialVersionUID = 1L;
+
+    private final int[] asciiEscapes;
+
+    private TerminalSafeEscapes() {
+      asciiEscapes = standardAsciiEscapesForJSON();
+      asciiEscapes[0x7F] = ESCAPE_STANDARD;
+    }
+
+    @Override
+    public int[] getEscapeCodesForAscii() {
+      return asciiEscapes;
+    }
+
+    @Override
+    public SerializableString getEscapeSequence(int character) {
+      // null means "write as is"; ESCAPE_STANDARD is only honoured for ASCII, so spell it out
+      return TerminalText.controlsTerminal(character)
+          ? new SerializedString(String.format(Locale.ROOT, "\\u%04X", character))
+          : null;
+    }
   }
 }

@@ -34,8 +34,8 @@ final class Markdown {
   }
 
   /**
-   * A table cell: inline text, or an already formatted code span, with {@code |} escaped, since
-   * GFM splits cells before it reads code spans.
+   * A table cell: inline text, or an already formatted code span, with {@code |} escaped, since GFM
+   * splits cells before it reads code spans.
    */
   static String cell(String formatted) {
     return formatted.replace("|", "\\|");

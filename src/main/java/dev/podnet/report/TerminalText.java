@@ -9,6 +9,11 @@ import java.util.Locale;
  * cluster text safe to print.
  */
 final class TerminalText {
+  /**
+   * Columns the text is laid out for: wide enough for an error chain, narrow enough for a split.
+   */
+  static final int WIDTH = 100;
+
   static final String RED_BOLD = "\u001b[1;31m";
   static final String YELLOW = "\u001b[33m";
   static final String CYAN = "\u001b[36m";
@@ -24,8 +29,8 @@ final class TerminalText {
 
   /**
    * The text with every character that could drive the terminal shown as an escape instead: event
-   * messages and log lines come from the cluster, and a pod or a webhook can put an escape
-   * sequence or a bidi override into them. Newlines are kept; a tab becomes a space.
+   * messages and log lines come from the cluster, and a pod or a webhook can put an escape sequence
+   * or a bidi override into them. Newlines are kept; a tab becomes a space.
    */
   static String printable(String text) {
     if (text == null) {
@@ -57,22 +62,33 @@ final class TerminalText {
     if (c == '\t') {
       return " ";
     }
-    if (c < 0x20 || (c >= 0x7F && c <= 0x9F)) {
+    if (c < 0xA0 && controlsTerminal(c)) {
       return String.format(Locale.ROOT, "\\x%02x", (int) c);
     }
-    boolean bidi =
-        c == 0x061C
-            || c == 0x200E
-            || c == 0x200F
-            || (c >= 0x202A && c <= 0x202E)
-            || (c >= 0x2066 && c <= 0x2069);
-    return bidi ? String.format(Locale.ROOT, "\\u%04x", (int) c) : null;
+    return controlsTerminal(c) ? String.format(Locale.ROOT, "\\u%04x", (int) c) : null;
+  }
+
+  /**
+   * Whether a character can move the cursor, change colours, end a line or reorder the text shown
+   * around it: C0 and C1 controls, DEL, the Unicode line and paragraph separators, and the bidi
+   * marks, embeddings, overrides and isolates.
+   */
+  static boolean controlsTerminal(int c) {
+    return c < 0x20
+        || (c >= 0x7F && c <= 0x9F)
+        || c == 0x061C
+        || c == 0x200E
+        || c == 0x200F
+        || c == 0x2028
+        || c == 0x2029
+        || (c >= 0x202A && c <= 0x202E)
+        || (c >= 0x2066 && c <= 0x2069);
   }
 
   /**
    * Greedy word wrap of each line of the text to {@code width} columns; a word longer than a line
-   * (a sandbox id, a URL) is split. Runs of spaces collapse to one. The text must already be
-   * {@link #printable}: it may carry this class's own colour codes.
+   * (a sandbox id, a URL) is split. Runs of spaces collapse to one. The text must already be {@link
+   * #printable}: it may carry this class's own colour codes.
    */
   static List<String> wrap(String text, int width) {
     List<String> lines = new ArrayList<>();
@@ -102,20 +118,54 @@ final class TerminalText {
   }
 
   /**
-   * At most {@code max} lines: the first two, a line saying how many were cut, and the last ones,
-   * so that the innermost end of an error chain stays visible.
+   * The text wrapped to {@code width} and cut to at most {@code max} lines, keeping its end: the
+   * innermost error of a chain, the newest lines of a log. A text of several lines loses whole
+   * lines from its middle; one long line keeps its first two and last lines around the cut.
    */
-  static List<String> cutMiddle(List<String> lines, int max) {
-    if (lines.size() <= max) {
-      return lines;
+  static List<String> wrapAndCut(String text, int width, int max) {
+    List<List<String>> paragraphs = new ArrayList<>();
+    int total = 0;
+    for (String paragraph : text.split("\r?\n", -1)) {
+      List<String> lines = wrap(paragraph, width);
+      paragraphs.add(lines);
+      total += lines.size();
     }
+    if (total <= max) {
+      return flatten(paragraphs);
+    }
+    if (paragraphs.size() > 1) {
+      List<String> head = paragraphs.get(0).size() <= 2 ? paragraphs.get(0) : List.of();
+      int room = max - 1 - head.size();
+      int firstKept = paragraphs.size();
+      int kept = 0;
+      while (firstKept > 1 && kept + paragraphs.get(firstKept - 1).size() <= room) {
+        kept += paragraphs.get(--firstKept).size();
+      }
+      if (kept > 0) {
+        int cut = firstKept - (head.isEmpty() ? 0 : 1);
+        List<String> lines = new ArrayList<>(head);
+        lines.add(cutMarker(count(cut, "line")));
+        lines.addAll(flatten(paragraphs.subList(firstKept, paragraphs.size())));
+        return lines;
+      }
+    }
+    List<String> lines = flatten(paragraphs);
     int head = 2;
     int tail = max - head - 1;
-    int cut = lines.size() - head - tail;
     List<String> kept = new ArrayList<>(lines.subList(0, head));
-    kept.add("… " + count(cut, "line") + " cut (-o json has the full text) …");
+    kept.add(cutMarker(count(lines.size() - head - tail, "wrapped line")));
     kept.addAll(lines.subList(lines.size() - tail, lines.size()));
     return kept;
+  }
+
+  private static String cutMarker(String what) {
+    return "… " + what + " cut (-o json has the full text) …";
+  }
+
+  private static List<String> flatten(List<List<String>> paragraphs) {
+    List<String> lines = new ArrayList<>();
+    paragraphs.forEach(lines::addAll);
+    return lines;
   }
 
   /** {@code 1 pod}, {@code 18 pods}. */

@@ -20,10 +20,13 @@ final class YamlWriter {
   /** Words some YAML version reads as a boolean or null, compared case-insensitively. */
   private static final Set<String> RESERVED =
       Set.of("y", "n", "yes", "no", "true", "false", "on", "off", "null");
+
   /** Starts like a number, an octal, a hex or a sexagesimal value and has nothing else. */
   private static final Pattern NUMBER_LIKE = Pattern.compile("[0-9][0-9a-fA-FxXoObB_.:eE+-]*");
+
   /** YAML 1.1 timestamps start with a date. */
   private static final Pattern DATE_LIKE = Pattern.compile("[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}");
+
   /** Characters that are harmless anywhere after the first one of a plain scalar. */
   private static final String PLAIN_PUNCTUATION = " ._/@+=,()-:~";
 
@@ -210,14 +213,11 @@ final class YamlWriter {
   }
 
   /**
-   * Outside YAML's printable set, or a line break to YAML 1.1 (U+0085, U+2028, U+2029), or a byte
-   * order mark.
+   * Outside YAML's printable set, a line break to YAML 1.1 (U+0085, U+2028, U+2029), a byte order
+   * mark, or a character that drives a terminal (YAML is often printed with {@code cat}).
    */
   private static boolean needsEscape(int codePoint) {
-    return codePoint < 0x20
-        || (codePoint >= 0x7F && codePoint <= 0x9F)
-        || codePoint == 0x2028
-        || codePoint == 0x2029
+    return TerminalText.controlsTerminal(codePoint)
         || codePoint == 0xFEFF
         || (codePoint >= 0xD800 && codePoint <= 0xDFFF)
         || codePoint == 0xFFFE

@@ -30,6 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -258,6 +259,7 @@ public final class SnapshotLoader {
         final List<String> failures = Collections.synchronizedList(new ArrayList<>());
         final Map<String, String> uidMap = new ConcurrentHashMap<>();
         final Map<Kind, AtomicInteger> created = new ConcurrentHashMap<>();
+        final AtomicBoolean taintNoteAdded = new AtomicBoolean();
 
         Run(List<String> notes) {
             this.notes = notes;
@@ -327,6 +329,16 @@ public final class SnapshotLoader {
         JsonNode status = obj.get("status");
         String collection = kind.collection(ns);
 
+        if (SERVER_OWNED.contains(kind.plural + "/" + id)) {
+            Resp existing = send("GET", collection + "/" + enc(name), null, null);
+            if (existing.ok()) {
+                run.notes.add(kind.kind + " " + id + " is created by the server itself; kept the server's object");
+                if (oldUid != null) {
+                    run.uidMap.put(oldUid, existing.json().path("metadata").path("uid").asText());
+                }
+                return;
+            }
+        }
         Resp r = null;
         for (int attempt = 0; attempt < 4; attempt++) {
             r = send("POST", collection, JSON_CT, obj.toString());
@@ -334,20 +346,15 @@ public final class SnapshotLoader {
                 break;
             }
         }
-        if (r.code == 409 && SERVER_OWNED.contains(kind.plural + "/" + id)) {
-            run.notes.add(kind.kind + " " + id + " is created by the server itself; kept the server's object");
-            JsonNode existing = send("GET", collection + "/" + enc(name), null, null).json();
-            if (oldUid != null && existing != null) {
-                run.uidMap.put(oldUid, existing.path("metadata").path("uid").asText());
-            }
-            return;
-        }
         if (!r.ok()) {
             throw r.error("create");
         }
         ObjectNode created = (ObjectNode) r.json();
         if (oldUid != null) {
             run.uidMap.put(oldUid, created.path("metadata").path("uid").asText());
+        }
+        if (kind == Kind.NODES) {
+            created = restoreNodeTaints(run, obj, created);
         }
         if (kind.hasStatusSubresource() && status != null && !status.isEmpty() && !status.equals(created.get("status"))) {
             String path = collection + "/" + enc(created.path("metadata").path("name").asText()) + "/status";
@@ -366,6 +373,31 @@ public final class SnapshotLoader {
             }
         }
         run.created.computeIfAbsent(kind, k -> new AtomicInteger()).incrementAndGet();
+    }
+
+    /**
+     * The TaintNodesByCondition admission plugin adds {@code node.kubernetes.io/not-ready:NoSchedule} to every
+     * Node on create (the node lifecycle controller would lift it once the kubelet reports Ready; none runs).
+     * Put the snapshot's taints back.
+     */
+    private ObjectNode restoreNodeTaints(Run run, ObjectNode wanted, ObjectNode created) throws Exception {
+        JsonNode want = wanted.path("spec").path("taints");
+        JsonNode got = created.path("spec").path("taints");
+        if (want.equals(got) || (want.isMissingNode() && got.isMissingNode())) {
+            return created;
+        }
+        ObjectNode patch = JSON.createObjectNode();
+        patch.putObject("spec").set("taints", want.isMissingNode() ? JSON.nullNode() : want);
+        String name = created.path("metadata").path("name").asText();
+        Resp r = send("PATCH", "/api/v1/nodes/" + enc(name), MERGE_PATCH_CT, patch.toString());
+        if (!r.ok()) {
+            throw r.error("restore taints");
+        }
+        if (run.taintNoteAdded.compareAndSet(false, true)) {
+            run.notes.add("Node taints restored after create: the TaintNodesByCondition admission plugin adds "
+                    + "node.kubernetes.io/not-ready:NoSchedule to every new Node");
+        }
+        return (ObjectNode) r.json();
     }
 
     /** Fixes what a 422/403 on create says can be fixed; true to retry. */

@@ -56,8 +56,20 @@ final class DiagnosisExamples {
   private static final String[][] STUCK_PODS = {
     // namespace, name, attempts, first seen, last seen
     {"monitoring", "grafana-7b9c5d6f8-kq2zt", "21", "2024-05-14T02:41:07Z", "2024-05-14T03:11:52Z"},
-    {"monitoring", "kube-state-metrics-6f4d8b7c9-h7v2m", "19", "2024-05-14T02:43:30Z", "2024-05-14T03:11:40Z"},
-    {"monitoring", "prometheus-server-5d9f7c8b6-tr8wq", "18", "2024-05-14T02:44:02Z", "2024-05-14T03:11:31Z"},
+    {
+      "monitoring",
+      "kube-state-metrics-6f4d8b7c9-h7v2m",
+      "19",
+      "2024-05-14T02:43:30Z",
+      "2024-05-14T03:11:40Z"
+    },
+    {
+      "monitoring",
+      "prometheus-server-5d9f7c8b6-tr8wq",
+      "18",
+      "2024-05-14T02:44:02Z",
+      "2024-05-14T03:11:31Z"
+    },
     {"shop", "cart-6d8f7b9c4-2xkqp", "23", "2024-05-14T02:39:55Z", "2024-05-14T03:11:58Z"},
     {"shop", "cart-6d8f7b9c4-9fzlm", "22", "2024-05-14T02:40:13Z", "2024-05-14T03:11:49Z"},
     {"shop", "catalog-84c6b9d7f5-4nqsd", "17", "2024-05-14T02:47:21Z", "2024-05-14T03:11:20Z"},
@@ -68,15 +80,16 @@ final class DiagnosisExamples {
     {"shop", "frontend-7c8d9f6b5-qz8tv", "14", "2024-05-14T02:53:12Z", "2024-05-14T03:10:49Z"},
     {"shop", "frontend-7c8d9f6b5-xr4ds", "13", "2024-05-14T02:54:40Z", "2024-05-14T03:10:44Z"},
     {"shop", "payments-6b7f8c9d5-8kgwz", "11", "2024-05-14T02:58:03Z", "2024-05-14T03:10:30Z"},
-    {"shop", "recommendations-9d8c7b6f5-5tnbj", "9", "2024-05-14T03:01:37Z", "2024-05-14T03:10:12Z"},
+    {
+      "shop", "recommendations-9d8c7b6f5-5tnbj", "9", "2024-05-14T03:01:37Z", "2024-05-14T03:10:12Z"
+    },
     {"shop", "search-5c7d9b8f6-w9lmn", "7", "2024-05-14T03:04:15Z", "2024-05-14T03:09:58Z"},
     {"shop", "shipping-78d9c6b5f4-c2vqh", "5", "2024-05-14T03:06:49Z", "2024-05-14T03:09:40Z"},
     {"shop", "shipping-78d9c6b5f4-ndx7p", "4", "2024-05-14T03:07:26Z", "2024-05-14T03:09:31Z"},
     {"shop", "worker-65f8d7c9b4-rb6zj", "2", "2024-05-14T03:09:02Z", "2024-05-14T03:09:24Z"},
   };
 
-  static final String INNERMOST =
-      "no IP addresses available in range set: 10.244.1.1-10.244.1.254";
+  static final String INNERMOST = "no IP addresses available in range set: 10.244.1.1-10.244.1.254";
 
   static String flannelExhausted(String sandboxId) {
     return "Failed to create pod sandbox: rpc error: code = Unknown desc = failed to setup network"
@@ -106,10 +119,7 @@ final class DiagnosisExamples {
                   + " code = Unknown desc = failed to setup network for sandbox: plugin"
                   + " type=\\\"flannel\\\" failed (add): failed to delegate add: failed to"
                   + " allocate for range 0: %s\"",
-              40 + second,
-              40 + second,
-              second,
-              INNERMOST));
+              40 + second, 40 + second, second, INNERMOST));
     }
     return new Finding(
         "sandbox-failures",

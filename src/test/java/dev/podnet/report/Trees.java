@@ -95,7 +95,9 @@ final class Trees {
       case VALUE_NULL -> {
         return null;
       }
-      default -> throw new IllegalStateException("unexpected " + token + " in " + parser.currentLocation());
+      default ->
+          throw new IllegalStateException(
+              "unexpected " + token + " in " + parser.currentLocation());
     }
   }
 

@@ -14,16 +14,19 @@ import org.opentest4j.AssertionFailedError;
 /**
  * Compares a whole output with a golden file, and prints a line diff when they differ.
  *
- * <p>Run the tests with {@code -Dgolden.update=true} to (re)write the golden files from the
- * current output; then review the change to them like code.
+ * <p>Run the tests with {@code -Dgolden.update=true} to (re)write the golden files from the current
+ * output; then review the change to them like code.
  */
 public final class Golden {
   /** The system property that turns comparing into rewriting. */
   public static final String UPDATE_PROPERTY = "golden.update";
+
   /** Changed lines shown in a failure message; the rest are counted. */
   static final int MAX_CHANGED_LINES = 40;
+
   /** Unchanged lines shown around each change. */
   private static final int CONTEXT = 3;
+
   /** Above this many cells the diff stops looking for a shortest edit and shows a block change. */
   private static final long MAX_TABLE_CELLS = 4_000_000;
 
