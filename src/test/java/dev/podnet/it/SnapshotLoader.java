@@ -324,6 +324,7 @@ public final class SnapshotLoader {
             case DAEMONSETS -> fixDaemonSet(run, obj, id);
             case SERVICES -> fixServiceClusterIp(run, obj, id);
             case EVENTS -> remapUid(run, obj.path("involvedObject"));
+            case PODS -> fixGrpcProbes(run, obj, id);
             default -> { }
         }
         JsonNode status = obj.get("status");
@@ -442,6 +443,28 @@ public final class SnapshotLoader {
             }
         }
         return false;
+    }
+
+    /**
+     * gRPC probes (Kubernetes 1.24+) are unknown to the 1.20 server, which then rejects the probe as
+     * having no handler: they become TCP probes on the same port, which 1.20 knows.
+     */
+    private static void fixGrpcProbes(Run run, ObjectNode pod, String id) {
+        for (String list : List.of("containers", "initContainers")) {
+            for (JsonNode container : pod.path("spec").path(list)) {
+                for (String probe : List.of("livenessProbe", "readinessProbe", "startupProbe")) {
+                    JsonNode node = container.path(probe);
+                    if (node.isObject() && node.has("grpc")) {
+                        ObjectNode object = (ObjectNode) node;
+                        int port = object.path("grpc").path("port").asInt();
+                        object.remove("grpc");
+                        object.putObject("tcpSocket").put("port", port);
+                        run.notes.add("Pod " + id + ": " + probe + " grpc on port " + port
+                                + " loaded as tcpSocket (the 1.20 server has no gRPC probes)");
+                    }
+                }
+            }
+        }
     }
 
     private static void fixDaemonSet(Run run, ObjectNode ds, String id) {

@@ -1,0 +1,126 @@
+package dev.podnet.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.podnet.cli.Main;
+import dev.podnet.source.ListQuery;
+import dev.podnet.source.LiveSource;
+import dev.podnet.source.ModelBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * {@code podnet diagnose} against a real kube-apiserver loaded with each recorded example gives the
+ * same findings as on the snapshot; and on a loaded cluster it makes one request per page, not per
+ * node or pod.
+ */
+@ExtendWith(RealApiServerExtension.class)
+class DiagnoseLiveIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  static Stream<String> examples() throws Exception {
+    try (Stream<Path> dirs = Files.list(Path.of("examples"))) {
+      return dirs.filter(d -> Files.isDirectory(d.resolve("cluster")))
+          .map(d -> d.getFileName().toString())
+          .sorted()
+          .toList()
+          .stream();
+    }
+  }
+
+  private static String[] run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code =
+        Main.run(
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            args);
+    return new String[] {
+      Integer.toString(code), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)
+    };
+  }
+
+  /** The diagnosis without its source block, which names where the data came from. */
+  private static JsonNode findingsOf(String json) throws Exception {
+    ObjectNode tree = (ObjectNode) JSON.readTree(json);
+    tree.remove("source");
+    return tree;
+  }
+
+  @ParameterizedTest
+  @MethodSource("examples")
+  void liveDiagnosisEqualsSnapshotDiagnosis(String example, RealApiServer server, SnapshotLoader loader)
+      throws Exception {
+    loader.reset();
+    SnapshotLoader.Report report = loader.load(Path.of("examples", example));
+    System.err.println(example + ": " + report);
+
+    String[] snapshot = run("diagnose", "--snapshot", "examples/" + example, "-o", "json");
+    String[] live =
+        run("diagnose", "--kubeconfig", server.kubeconfigPath().toString(), "--page-size", "50", "-o", "json");
+
+    assertThat(live[2]).as("stderr of the live run").isEmpty();
+    assertThat(live[0]).as("exit code").isEqualTo(snapshot[0]);
+    assertThat(findingsOf(live[1])).isEqualTo(findingsOf(snapshot[1]));
+    assertThat(JSON.readTree(live[1]).path("source").path("kind").asText()).isEqualTo("live");
+  }
+
+  @Test
+  void requestsAreOnePerPage(RealApiServer server, SnapshotLoader loader, @TempDir Path tmp)
+      throws Exception {
+    Path generated = tmp.resolve("cluster");
+    Process generator =
+        new ProcessBuilder(
+                "java", "bench/GenerateCluster.java", generated.toString(),
+                "--nodes", "120", "--pods", "2400", "--events", "1200", "--seed", "7")
+            .redirectErrorStream(true)
+            .redirectOutput(tmp.resolve("generator.log").toFile())
+            .start();
+    assertThat(generator.waitFor()).as("generator exit code").isZero();
+    loader.reset();
+    SnapshotLoader.Report report = loader.load(generated);
+    System.err.println("paging cluster: " + report);
+
+    int pageSize = 50;
+    long expectedPages = 0;
+    KubernetesClient client = server.client();
+    for (ListQuery query : ModelBuilder.queries()) {
+      List<String> selectors = query.fieldSelectors().isEmpty() ? List.of("") : query.fieldSelectors();
+      for (String selector : selectors) {
+        long items = count(client, query.resource().apiPath(), selector);
+        expectedPages += Math.max(1, (items + pageSize - 1) / pageSize);
+      }
+    }
+    LiveSource source = LiveSource.of(server.config(), pageSize, 30);
+    var model = ModelBuilder.build(source);
+
+    assertThat(model.nodes()).hasSize(120);
+    assertThat(source.requests()).as("requests made").isEqualTo((int) expectedPages);
+    assertThat(source.requests())
+        .as("requests grow with pages, not with nodes or pods")
+        .isLessThan(model.nodes().size() + 2400 / pageSize);
+    System.err.println(
+        "paging: " + source.requests() + " requests for " + expectedPages + " pages: " + source.requestLog());
+  }
+
+  private static long count(KubernetesClient client, String apiPath, String fieldSelector) throws Exception {
+    String url = apiPath + (fieldSelector.isEmpty() ? "" : "?fieldSelector=" + java.net.URLEncoder.encode(fieldSelector, StandardCharsets.UTF_8));
+    String body = client.raw(url);
+    return JSON.readTree(body).path("items").size();
+  }
+}
