@@ -9,7 +9,11 @@ import java.util.Map;
 /** Where cluster data comes from: a snapshot directory, a snapshot archive, or the live API. */
 public interface ClusterSource extends AutoCloseable {
 
-  /** Receives the selected fields of each item, resource by resource, in the source's order. */
+  /**
+   * Receives the selected fields of each item. Items of one resource arrive from one thread, in
+   * list order; items of different resources may arrive from different threads at once, so a sink
+   * keeps the state of each resource apart.
+   */
   @FunctionalInterface
   interface ItemSink {
     void accept(Resource resource, ObjectNode item);
