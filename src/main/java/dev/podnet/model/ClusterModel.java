@@ -35,17 +35,26 @@ public record ClusterModel(
     Map<Resource, String> notCollected) {
 
   public ClusterModel {
-    nodes = Map.copyOf(nodes);
+    nodes = sorted(nodes);
     stuckPods = List.copyOf(stuckPods);
     agentPods = List.copyOf(agentPods);
     controlPlanePods = List.copyOf(controlPlanePods);
-    podCounts = Map.copyOf(podCounts);
-    sandboxFailures = Map.copyOf(sandboxFailures);
+    podCounts = sorted(podCounts);
+    sandboxFailures = sorted(sandboxFailures);
     nodeEvents = List.copyOf(nodeEvents);
     daemonSets = List.copyOf(daemonSets);
-    configMaps = Map.copyOf(configMaps);
-    collected = Set.copyOf(collected);
-    notCollected = Map.copyOf(notCollected);
+    configMaps = sorted(configMaps);
+    java.util.EnumSet<Resource> collectedSet = java.util.EnumSet.noneOf(Resource.class);
+    collectedSet.addAll(collected);
+    collected = java.util.Collections.unmodifiableSet(collectedSet);
+    java.util.EnumMap<Resource, String> notCollectedMap = new java.util.EnumMap<>(Resource.class);
+    notCollectedMap.putAll(notCollected);
+    notCollected = java.util.Collections.unmodifiableMap(notCollectedMap);
+  }
+
+  /** An unmodifiable copy that iterates in key order, so every output is deterministic. */
+  private static <V> Map<String, V> sorted(Map<String, V> map) {
+    return java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(map));
   }
 
   public Optional<NodeInfo> node(String name) {

@@ -15,7 +15,7 @@ public record DaemonSetInfo(
     String image) {
 
   public DaemonSetInfo {
-    nodeSelector = Map.copyOf(nodeSelector);
+    nodeSelector = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(nodeSelector));
   }
 
   public String key() {

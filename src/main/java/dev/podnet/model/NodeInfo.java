@@ -32,7 +32,7 @@ public record NodeInfo(
     String containerRuntime) {
 
   public NodeInfo {
-    labels = Map.copyOf(labels);
+    labels = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(labels));
     podCidrs = List.copyOf(podCidrs);
     taints = List.copyOf(taints);
     addresses = List.copyOf(addresses);

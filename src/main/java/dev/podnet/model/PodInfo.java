@@ -30,7 +30,7 @@ public record PodInfo(
     List<String> command) {
 
   public PodInfo {
-    labels = Map.copyOf(labels);
+    labels = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(labels));
     containers = List.copyOf(containers);
     podIps = List.copyOf(podIps);
     command = List.copyOf(command);
