@@ -288,52 +288,50 @@ public final class CauseCatalog {
     Set<String> ids = new HashSet<>();
     for (int index = 0; index < entries.size(); index++) {
       Object entry = entries.get(index);
-      String where = "catalog " + name + ": rule #" + (index + 1);
+      Object rawId = entry instanceof Map<?, ?> object ? object.get("id") : null;
+      Where where =
+          new Where(name, index + 1, rawId instanceof String text && !text.isBlank() ? text : null);
       if (!(entry instanceof Map<?, ?> fields)) {
-        throw new IllegalArgumentException(where + ": must be an object");
-      }
-      Object rawId = fields.get("id");
-      if (rawId instanceof String text && !text.isBlank()) {
-        where = "catalog " + name + ": rule '" + text + "'";
+        throw where.problem("must be an object");
       }
       CatalogRule rule = readRule(fields, where);
       if (!ids.add(rule.id())) {
-        throw new IllegalArgumentException(where + ": duplicate id");
+        throw where.problem("duplicate id");
       }
       rules.add(rule);
     }
     return rules;
   }
 
-  private static CatalogRule readRule(Map<?, ?> fields, String where) {
+  private static CatalogRule readRule(Map<?, ?> fields, Where where) {
     for (Object key : fields.keySet()) {
       if (!RULE_KEYS.contains(key)) {
-        throw new IllegalArgumentException(where + ": unknown field '" + key + "'");
+        throw where.problem("unknown field '" + key + "'");
       }
     }
     String id = requiredString(fields, "id", where);
     if (!RULE_ID.matcher(id).matches()) {
-      throw new IllegalArgumentException(where + ": id must be kebab-case");
+      throw where.problem("id must be kebab-case");
     }
     String causeId = requiredString(fields, "cause", where);
     RootCause cause;
     try {
       cause = RootCause.fromId(causeId);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+      throw where.problem(e.getMessage(), e);
     }
     if (cause == RootCause.UNKNOWN) {
-      throw new IllegalArgumentException(where + ": a rule cannot assign 'unknown'");
+      throw where.problem("a rule cannot assign 'unknown'");
     }
     String confidenceId = requiredString(fields, "confidence", where);
     Confidence confidence;
     try {
       confidence = Confidence.fromId(confidenceId);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+      throw where.problem(e.getMessage(), e);
     }
     if (confidence == Confidence.NONE) {
-      throw new IllegalArgumentException(where + ": confidence must be high, medium or low");
+      throw where.problem("confidence must be high, medium or low");
     }
     return new CatalogRule(
         id,
@@ -347,9 +345,9 @@ public final class CauseCatalog {
         requiredStrings(fields, "references", where));
   }
 
-  private static List<RulePattern> readPatterns(Object value, String where) {
+  private static List<RulePattern> readPatterns(Object value, Where where) {
     if (!(value instanceof List<?> entries) || entries.isEmpty()) {
-      throw new IllegalArgumentException(where + ": 'patterns' must be a non-empty list");
+      throw where.problem("'patterns' must be a non-empty list");
     }
     List<RulePattern> patterns = new ArrayList<>();
     for (Object entry : entries) {
@@ -360,56 +358,70 @@ public final class CauseCatalog {
           try {
             Pattern.compile(expression);
           } catch (PatternSyntaxException e) {
-            throw new IllegalArgumentException(
-                where + ": bad regex '" + expression + "': " + e.getDescription(), e);
+            throw where.problem("bad regex '" + expression + "': " + e.getDescription(), e);
           }
           patterns.add(RulePattern.regex(nonBlank(expression, where, "regex")));
         } else if (object.get("all") instanceof List<?> terms && terms.size() >= 2) {
           List<String> literals = new ArrayList<>();
           for (Object term : terms) {
             if (!(term instanceof String literal)) {
-              throw new IllegalArgumentException(where + ": 'all' takes strings only");
+              throw where.problem("'all' takes strings only");
             }
             literals.add(nonBlank(literal, where, "'all' term"));
           }
           patterns.add(RulePattern.all(literals));
         } else {
-          throw new IllegalArgumentException(
-              where + ": a pattern object is {\"regex\": \"...\"} or {\"all\": [two or more]}");
+          throw where.problem(
+              "a pattern object is {\"regex\": \"...\"} or {\"all\": [two or more]}");
         }
       } else {
-        throw new IllegalArgumentException(
-            where + ": a pattern is a string, {\"regex\": ...} or {\"all\": [...]}");
+        throw where.problem("a pattern is a string, {\"regex\": ...} or {\"all\": [...]}");
       }
     }
     return patterns;
   }
 
-  private static String requiredString(Map<?, ?> fields, String key, String where) {
+  private static String requiredString(Map<?, ?> fields, String key, Where where) {
     if (!(fields.get(key) instanceof String value)) {
-      throw new IllegalArgumentException(where + ": '" + key + "' must be a string");
+      throw where.problem("'" + key + "' must be a string");
     }
-    return nonBlank(value, where, "'" + key + "'");
+    return nonBlank(value, where, key);
   }
 
-  private static List<String> requiredStrings(Map<?, ?> fields, String key, String where) {
+  private static List<String> requiredStrings(Map<?, ?> fields, String key, Where where) {
     if (!(fields.get(key) instanceof List<?> values) || values.isEmpty()) {
-      throw new IllegalArgumentException(where + ": '" + key + "' must be a non-empty list");
+      throw where.problem("'" + key + "' must be a non-empty list");
     }
     List<String> strings = new ArrayList<>();
     for (Object value : values) {
       if (!(value instanceof String text)) {
-        throw new IllegalArgumentException(where + ": '" + key + "' takes strings only");
+        throw where.problem("'" + key + "' takes strings only");
       }
-      strings.add(nonBlank(text, where, "'" + key + "' entry"));
+      strings.add(nonBlank(text, where, key));
     }
     return strings;
   }
 
-  private static String nonBlank(String value, String where, String what) {
+  private static String nonBlank(String value, Where where, String what) {
     if (value.isBlank()) {
-      throw new IllegalArgumentException(where + ": " + what + " is blank");
+      throw where.problem(what + " is blank");
     }
     return value;
+  }
+
+  /**
+   * Where in a catalog a problem is; the message is built only when there is a problem, because
+   * string concatenation's first use costs start-up time that {@code podnet explain} cannot spare.
+   */
+  private record Where(String catalog, int index, String id) {
+
+    IllegalArgumentException problem(String text) {
+      return problem(text, null);
+    }
+
+    IllegalArgumentException problem(String text, Exception cause) {
+      String rule = id != null ? "rule '" + id + "'" : "rule #" + index;
+      return new IllegalArgumentException("catalog " + catalog + ": " + rule + ": " + text, cause);
+    }
   }
 }

@@ -248,7 +248,7 @@ public final class ErrorChainParser {
    * space; an unterminated value runs to the end, as in truncated log lines.
    */
   private static String quotedField(String text, String key) {
-    String needle = key + "=\"";
+    String needle = key.concat("=\"");
     int from = 0;
     while (true) {
       int at = text.indexOf(needle, from);
@@ -463,7 +463,7 @@ public final class ErrorChainParser {
             return null;
           }
           state.grpcCode(m.group(1));
-          return new Found(start, m.end(), "rpc error: code = " + m.group(1));
+          return new Found(start, m.end(), layerText(text, start, m.end(1)));
         }
       case SANDBOX_NETWORK:
         {
@@ -627,7 +627,7 @@ public final class ErrorChainParser {
         state.podNamespace(m.group(1));
       }
       state.podName(m.group(2));
-      state.layers.add(text.substring(start, m.end()).strip().replaceAll(":$", ""));
+      state.layers.add(layerText(text, start, m.end()));
       at = m.end();
     }
     return at;

@@ -176,7 +176,7 @@ class CauseCatalogTest {
     assertBad(rule("\"patterns\": [{\"regex\": \"(\"}]"), "rule 'r1': bad regex '('");
     assertBad(rule("\"patterns\": [{\"all\": [\"one\"]}]"), "rule 'r1': a pattern object is");
     assertBad(rule("\"remediation\": []"), "rule 'r1': 'remediation' must be a non-empty list");
-    assertBad(rule("\"references\": [\" \"]"), "rule 'r1': 'references' entry is blank");
+    assertBad(rule("\"references\": [\" \"]"), "rule 'r1': references is blank");
     assertBad(rule("\"confidence\": \"none\""), "rule 'r1': confidence must be high, medium or low");
     assertBad(rule("\"colour\": \"red\""), "rule 'r1': unknown field 'colour'");
     assertBad(rule("\"id\": \"Not_Kebab\""), "rule 'Not_Kebab': id must be kebab-case");
