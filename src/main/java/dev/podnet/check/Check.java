@@ -21,5 +21,13 @@ public interface Check {
     return Set.of();
   }
 
+  /**
+   * False when the check has nothing to look at in this cluster (a Calico check on a cluster
+   * without Calico): it is then neither run nor reported as skipped.
+   */
+  default boolean applies(ClusterModel model) {
+    return true;
+  }
+
   List<Finding> run(ClusterModel model);
 }

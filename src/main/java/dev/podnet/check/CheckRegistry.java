@@ -15,4 +15,30 @@ public final class CheckRegistry {
         new NodeCidrCheck(),
         new CniAgentCheck());
   }
+
+  /** The checks behind {@code podnet cidr}. */
+  public static List<Check> cidrChecks() {
+    return List.of(
+        new NodeCidrCheck(),
+        new NodeCidrShapeCheck(),
+        new NodeCidrOverlapCheck(),
+        new CidrDriftCheck(),
+        new AddressOverlapCheck(),
+        new PodAddressCheck());
+  }
+
+  /** The tables of {@code podnet cidr}. */
+  public static List<View> cidrViews() {
+    return List.of(new CidrViews.IpamModelView(), new CidrViews.LayersView(), new CidrViews.NodesView());
+  }
+
+  /** The checks behind {@code podnet ipam}. */
+  public static List<Check> ipamChecks() {
+    return List.of(new NodeIpCapacityCheck(), new NodeCidrPoolCheck(), new CalicoIpamCheck());
+  }
+
+  /** The tables of {@code podnet ipam}. */
+  public static List<View> ipamViews() {
+    return List.of(new IpamViews.PoolsView(), new IpamViews.NodesView(), new IpamViews.CalicoBlocksView());
+  }
 }

@@ -33,16 +33,32 @@ public final class Diagnoser {
           .thenComparing(f -> Finding.CLUSTER.equals(f.scope()) ? "" : f.scope())
           .thenComparing(Finding::title);
 
+  private final String command;
   private final List<Check> checks;
+  private final List<View> views;
 
+  /** A diagnoser for {@code podnet diagnose}. */
   public Diagnoser(List<Check> checks) {
+    this("diagnose", checks, List.of());
+  }
+
+  /**
+   * A diagnoser for one command.
+   *
+   * @param command the command name shown in the report
+   * @param views the tables the command shows beside its findings
+   */
+  public Diagnoser(String command, List<Check> checks, List<View> views) {
+    this.command = command;
     this.checks = List.copyOf(checks);
+    this.views = List.copyOf(views);
   }
 
   public Diagnosis diagnose(ClusterModel model) {
     List<Finding> raw = new ArrayList<>();
     List<Diagnosis.SkippedCheck> skipped = new ArrayList<>();
-    for (Check check : checks) {
+    List<Check> applicable = checks.stream().filter(c -> c.applies(model)).toList();
+    for (Check check : applicable) {
       Set<Resource> missing = EnumSet.noneOf(Resource.class);
       check.requires().stream().filter(r -> !model.has(r)).forEach(missing::add);
       if (!missing.isEmpty()) {
@@ -60,8 +76,16 @@ public final class Diagnoser {
     }
     List<Finding> findings = foldAgents(merge(raw));
     findings.sort(ORDER);
+    List<Table> tables =
+        views.stream().map(v -> v.build(model)).filter(t -> !t.rows().isEmpty()).toList();
     return new Diagnosis(
-        model.source(), summary(model, findings), findings, notCollected(model), skipped);
+        command,
+        model.source(),
+        summary(model, findings),
+        findings,
+        tables,
+        notCollected(model, applicable),
+        skipped);
   }
 
   /** Merges findings about the same cause and scope, keeping the first's wording. */
@@ -182,7 +206,7 @@ public final class Diagnoser {
         (int) findings.stream().filter(f -> f.severity() == Severity.INFO).count());
   }
 
-  private List<Diagnosis.NotCollected> notCollected(ClusterModel model) {
+  private List<Diagnosis.NotCollected> notCollected(ClusterModel model, List<Check> checks) {
     List<Diagnosis.NotCollected> result = new ArrayList<>();
     model.notCollected().entrySet().stream()
         .sorted(Map.Entry.comparingByKey())
@@ -199,6 +223,9 @@ public final class Diagnoser {
                                       ? " (skipped)"
                                       : " (ran with less evidence)"))
                       .toList();
+              if (resource.optional() && affected.isEmpty()) {
+                return; // a CRD of a CNI this command does not need: its absence says nothing
+              }
               result.add(new Diagnosis.NotCollected(resource.path(), entry.getValue(), affected));
             });
     return result;

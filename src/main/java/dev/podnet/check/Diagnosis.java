@@ -8,14 +8,18 @@ import java.util.List;
  * The whole result of {@code podnet diagnose}: what was read, what was found, what could not be
  * checked. Its JSON form is a stable interface ({@link #SCHEMA_VERSION}).
  *
+ * @param command the podnet command that produced it, e.g. {@code diagnose}
  * @param findings sorted by severity, cause, scope, title
+ * @param tables what the command shows beside its findings (empty for diagnose)
  * @param notCollected sources that were absent, each with the checks it would have fed
  * @param skippedChecks checks that could not run, with why
  */
 public record Diagnosis(
+    String command,
     SourceInfo source,
     Summary summary,
     List<Finding> findings,
+    List<Table> tables,
     List<NotCollected> notCollected,
     List<SkippedCheck> skippedChecks) {
 
@@ -23,6 +27,7 @@ public record Diagnosis(
 
   public Diagnosis {
     findings = List.copyOf(findings);
+    tables = List.copyOf(tables);
     notCollected = List.copyOf(notCollected);
     skippedChecks = List.copyOf(skippedChecks);
   }

@@ -15,31 +15,16 @@ final class NodeCidrExpectation {
 
   /** The reason nodes should have a pod CIDR, or empty when nothing says they should. */
   static Optional<String> reason(ClusterModel model) {
-    Optional<PodInfo> controllerManager = controllerManager(model);
-    if (controllerManager.isPresent()
-        && controllerManager.get().command().contains("--allocate-node-cidrs=true")) {
-      return Optional.of(
-          "kube-controller-manager runs with --allocate-node-cidrs=true"
-              + clusterCidr(controllerManager.get()).map(c -> " --cluster-cidr=" + c).orElse(""));
+    ClusterNetwork network = ClusterNetwork.of(model);
+    if (!network.usesNodeCidrs() || network.modelEvidence().isEmpty()) {
+      return Optional.empty();
     }
-    long withCidr = model.nodes().values().stream().filter(n -> !n.hasNoPodCidr()).count();
-    if (withCidr > 0) {
-      return Optional.of(
-          withCidr + " of " + model.nodes().size() + " nodes hold a pod CIDR");
-    }
-    return Optional.empty();
+    return Optional.of(network.modelEvidence().get(0));
   }
 
   static Optional<PodInfo> controllerManager(ClusterModel model) {
     return model.controlPlanePods().stream()
         .filter(p -> p.name().startsWith("kube-controller-manager"))
-        .findFirst();
-  }
-
-  private static Optional<String> clusterCidr(PodInfo pod) {
-    return pod.command().stream()
-        .filter(a -> a.startsWith("--cluster-cidr="))
-        .map(a -> a.substring("--cluster-cidr=".length()))
         .findFirst();
   }
 

@@ -1,15 +1,9 @@
 package dev.podnet.cli;
 
 import dev.podnet.check.CheckRegistry;
-import dev.podnet.check.Diagnoser;
-import dev.podnet.check.Diagnosis;
 import dev.podnet.classify.CauseCatalog;
-import dev.podnet.model.ClusterModel;
-import dev.podnet.report.DiagnosisRenderer;
-import dev.podnet.source.ClusterSource;
-import dev.podnet.source.ModelBuilder;
-import dev.podnet.source.SourceException;
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,17 +25,12 @@ final class DiagnoseCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    var format = output.format();
-    Diagnosis diagnosis;
-    try (ClusterSource clusterSource = source.open()) {
-      ClusterModel model = ModelBuilder.build(clusterSource);
-      diagnosis = new Diagnoser(CheckRegistry.diagnoseChecks(CauseCatalog.load())).diagnose(model);
-    } catch (SourceException e) {
-      throw new UserError(e.getMessage(), Main.SOURCE_UNREADABLE);
-    }
-    var out = spec.commandLine().getOut();
-    DiagnosisRenderer.render(diagnosis, format, out, output.color());
-    out.flush();
-    return diagnosis.exitCode();
+    return Analysis.run(
+        "diagnose",
+        source,
+        output,
+        CheckRegistry.diagnoseChecks(CauseCatalog.load()),
+        List.of(),
+        spec.commandLine().getOut());
   }
 }

@@ -8,7 +8,13 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Finds out why Kubernetes pods cannot get a network, and what to run next.",
-    subcommands = {DiagnoseCommand.class, ExplainCommand.class},
+    subcommands = {
+      DiagnoseCommand.class,
+      ExplainCommand.class,
+      CidrCommand.class,
+      IpamCommand.class,
+      PlanCommand.class
+    },
     footer = {
       "",
       "Exit codes: 0 nothing at warning or above, 1 warnings, 2 critical findings,",

@@ -19,6 +19,7 @@ import java.util.Set;
  * @param nodeEvents other network-relevant events, aggregated
  * @param collected the resources that were read
  * @param notCollected the resources that were absent, with why
+ * @param ipam pod and service addresses and the CNI's IPAM objects
  */
 public record ClusterModel(
     SourceInfo source,
@@ -32,7 +33,8 @@ public record ClusterModel(
     List<DaemonSetInfo> daemonSets,
     Map<String, ConfigMapInfo> configMaps,
     Set<Resource> collected,
-    Map<Resource, String> notCollected) {
+    Map<Resource, String> notCollected,
+    IpamData ipam) {
 
   public ClusterModel {
     nodes = sorted(nodes);
@@ -55,6 +57,11 @@ public record ClusterModel(
   /** An unmodifiable copy that iterates in key order, so every output is deterministic. */
   private static <V> Map<String, V> sorted(Map<String, V> map) {
     return java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(map));
+  }
+
+  /** {@code namespace/name} of every pod that was read. */
+  public java.util.Set<String> podKeys() {
+    return ipam.podKeys();
   }
 
   public Optional<NodeInfo> node(String name) {

@@ -14,7 +14,37 @@ public enum Resource {
       "ConfigMap",
       "configmaps",
       "/api/v1/configmaps"),
-  SERVICES("cluster/services.json", "Service", "services", "/api/v1/services");
+  SERVICES("cluster/services.json", "Service", "services", "/api/v1/services"),
+  CALICO_IPPOOLS(
+      "cluster/crds/ippools.crd.projectcalico.org.json",
+      "IPPool",
+      "ippools.crd.projectcalico.org",
+      "/apis/crd.projectcalico.org/v1/ippools"),
+  CALICO_IPAMBLOCKS(
+      "cluster/crds/ipamblocks.crd.projectcalico.org.json",
+      "IPAMBlock",
+      "ipamblocks.crd.projectcalico.org",
+      "/apis/crd.projectcalico.org/v1/ipamblocks"),
+  CALICO_BLOCKAFFINITIES(
+      "cluster/crds/blockaffinities.crd.projectcalico.org.json",
+      "BlockAffinity",
+      "blockaffinities.crd.projectcalico.org",
+      "/apis/crd.projectcalico.org/v1/blockaffinities"),
+  CALICO_IPAMHANDLES(
+      "cluster/crds/ipamhandles.crd.projectcalico.org.json",
+      "IPAMHandle",
+      "ipamhandles.crd.projectcalico.org",
+      "/apis/crd.projectcalico.org/v1/ipamhandles"),
+  CILIUM_NODES(
+      "cluster/crds/ciliumnodes.cilium.io.json",
+      "CiliumNode",
+      "ciliumnodes.cilium.io",
+      "/apis/cilium.io/v2/ciliumnodes"),
+  CLUSTER_CIDRS(
+      "cluster/crds/clustercidrs.networking.k8s.io.json",
+      "ClusterCIDR",
+      "clustercidrs.networking.k8s.io",
+      "/apis/networking.k8s.io/v1alpha1/clustercidrs");
 
   private final String path;
   private final String kind;
@@ -26,6 +56,14 @@ public enum Resource {
     this.kind = kind;
     this.plural = plural;
     this.apiPath = apiPath;
+  }
+
+  /**
+   * True for custom resources that exist only with some CNI or feature (Calico, Cilium,
+   * MultiCIDRRangeAllocator): their absence is normal unless a check needs them.
+   */
+  public boolean optional() {
+    return path.startsWith("cluster/crds/");
   }
 
   /** The kind of the list's items, e.g. {@code Node}. */

@@ -9,6 +9,7 @@ import dev.podnet.check.Diagnosis;
 import dev.podnet.check.Evidence;
 import dev.podnet.check.Finding;
 import dev.podnet.check.NextStep;
+import dev.podnet.check.Table;
 import dev.podnet.model.SourceInfo;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -30,7 +31,7 @@ final class DiagnosisMarkdown {
   }
 
   private void diagnosis(Diagnosis diagnosis) throws IOException {
-    line("# podnet diagnose");
+    line("# " + text(DiagnosisTable.title(diagnosis.command())));
     SourceInfo source = diagnosis.source();
     if (source != null) {
       line("");
@@ -48,6 +49,9 @@ final class DiagnosisMarkdown {
     }
     line("");
     line(DiagnosisTable.summary(diagnosis));
+    for (Table table : diagnosis.tables()) {
+      table(table);
+    }
     if (diagnosis.findings().isEmpty()) {
       line("");
       line("No pod-network problems found.");
@@ -86,6 +90,31 @@ final class DiagnosisMarkdown {
       for (Diagnosis.SkippedCheck skipped : diagnosis.skippedChecks()) {
         line("| " + cell(code(skipped.checkId())) + " | " + cell(text(skipped.reason())) + " |");
       }
+    }
+  }
+
+  /**
+   * Numeric columns are right-aligned as in the terminal. Numbers and {@code -} need no escaping,
+   * and a cell is inline text, where a leading {@code -} starts no list.
+   */
+  private void table(Table table) throws IOException {
+    line("");
+    line("## " + text(table.title()));
+    line("");
+    List<String> headings = new ArrayList<>();
+    List<String> alignments = new ArrayList<>();
+    for (int column = 0; column < table.columns().size(); column++) {
+      headings.add(cell(text(table.columns().get(column))));
+      alignments.add(DiagnosisTable.numeric(table, column) ? "---:" : "---");
+    }
+    line("| " + String.join(" | ", headings) + " |");
+    line("| " + String.join(" | ", alignments) + " |");
+    for (List<String> row : table.rows()) {
+      List<String> cells = new ArrayList<>();
+      for (String value : row) {
+        cells.add(DiagnosisTable.number(value) ? value : cell(orDash(value)));
+      }
+      line("| " + String.join(" | ", cells) + " |");
     }
   }
 

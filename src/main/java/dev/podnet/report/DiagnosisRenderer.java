@@ -4,9 +4,10 @@ import dev.podnet.check.Diagnosis;
 import java.io.IOException;
 
 /**
- * Prints the result of {@code podnet diagnose} in one of the {@link Format}s. It prints what the
- * findings say and computes nothing new; the order of findings, pods and evidence is the order the
- * {@link Diagnosis} holds them in, and nothing depends on the clock or on map order.
+ * Prints the result of a podnet command ({@code diagnose}, {@code cidr}, ...) in one of the {@link
+ * Format}s. It prints what the findings and tables say and computes nothing new; the order of
+ * tables, rows, findings, pods and evidence is the order the {@link Diagnosis} holds them in, and
+ * nothing depends on the clock or on map order.
  */
 public final class DiagnosisRenderer {
   private DiagnosisRenderer() {}

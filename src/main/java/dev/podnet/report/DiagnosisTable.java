@@ -8,12 +8,14 @@ import dev.podnet.check.Diagnosis;
 import dev.podnet.check.Evidence;
 import dev.podnet.check.Finding;
 import dev.podnet.check.NextStep;
+import dev.podnet.check.Table;
 import dev.podnet.model.Severity;
 import dev.podnet.model.SourceInfo;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /** The terminal form of a {@link Diagnosis}: what the engineer on call reads first. */
 final class DiagnosisTable {
@@ -28,6 +30,9 @@ final class DiagnosisTable {
 
   private static final String INDENT = "  ";
 
+  /** {@code 254}, {@code -3}, {@code 1,022}, {@code 87%}, {@code 99.6%}, or {@code -}. */
+  private static final Pattern NUMBER = Pattern.compile("-|[+-]?[0-9][0-9,]*(\\.[0-9]+)?%?");
+
   private final Appendable out;
   private final boolean color;
 
@@ -41,8 +46,12 @@ final class DiagnosisTable {
   }
 
   private void diagnosis(Diagnosis diagnosis) throws IOException {
-    line("podnet diagnose" + source(diagnosis.source()));
+    line(title(diagnosis.command()) + source(diagnosis.source()));
     line(summary(diagnosis));
+    for (Table table : diagnosis.tables()) {
+      line("");
+      table(table);
+    }
     if (diagnosis.findings().isEmpty()) {
       line("");
       line("No pod-network problems found.");
@@ -74,6 +83,11 @@ final class DiagnosisTable {
         wrapped(oneLine(skipped.checkId()) + ": " + oneLine(skipped.reason()), 1, 2);
       }
     }
+  }
+
+  /** {@code podnet cidr}; just {@code podnet} when the command is unknown. */
+  static String title(String command) {
+    return command == null ? "podnet" : "podnet " + oneLine(command);
   }
 
   static String source(SourceInfo source) {
@@ -182,6 +196,38 @@ final class DiagnosisTable {
         }
       }
     }
+  }
+
+  /** The title, then the columns aligned; cells are never wrapped, like pod rows. */
+  private void table(Table table) throws IOException {
+    line(oneLine(table.title()) + ":");
+    List<String[]> rows = new ArrayList<>();
+    rows.add(table.columns().stream().map(TerminalText::oneLine).toArray(String[]::new));
+    for (List<String> row : table.rows()) {
+      rows.add(row.stream().map(TerminalText::oneLine).toArray(String[]::new));
+    }
+    boolean[] rightAligned = new boolean[table.columns().size()];
+    for (int column = 0; column < rightAligned.length; column++) {
+      rightAligned[column] = numeric(table, column);
+    }
+    for (String row : TerminalText.columns(rows, rightAligned)) {
+      line(INDENT + row);
+    }
+  }
+
+  /**
+   * Whether every cell of the column is a number, a percentage or {@code -} (no value), so that the
+   * column, heading included, is right-aligned. Deciding per column rather than per cell keeps a
+   * {@code -} among addresses on the left, where the addresses are.
+   */
+  static boolean numeric(Table table, int column) {
+    return !table.rows().isEmpty()
+        && table.rows().stream().map(row -> row.get(column)).allMatch(DiagnosisTable::number);
+  }
+
+  /** Whether the cell is a number, a percentage or {@code -}: text with nothing to escape. */
+  static boolean number(String cell) {
+    return cell != null && NUMBER.matcher(cell).matches();
   }
 
   private void pods(List<AffectedPod> pods) throws IOException {

@@ -5,6 +5,7 @@ import dev.podnet.check.Diagnosis;
 import dev.podnet.check.Evidence;
 import dev.podnet.check.Finding;
 import dev.podnet.check.NextStep;
+import dev.podnet.check.Table;
 import dev.podnet.model.SourceInfo;
 
 /**
@@ -17,9 +18,16 @@ final class DiagnosisTree {
   static Node.Mapping of(Diagnosis diagnosis) {
     return Node.mapping()
         .number("schemaVersion", Diagnosis.SCHEMA_VERSION)
+        .text("command", diagnosis.command())
         .node("source", source(diagnosis.source()))
         .node("summary", summary(diagnosis.summary()))
         .node("findings", Node.sequence(diagnosis.findings(), DiagnosisTree::finding))
+        // left out when empty, so that diagnose output keeps its shape
+        .node(
+            "tables",
+            diagnosis.tables().isEmpty()
+                ? null
+                : Node.sequence(diagnosis.tables(), DiagnosisTree::table))
         .node(
             "notCollected",
             Node.sequence(
@@ -81,6 +89,15 @@ final class DiagnosisTree {
         .node("pods", Node.sequence(finding.pods(), DiagnosisTree::pod))
         .node("evidence", Node.sequence(finding.evidence(), DiagnosisTree::evidence))
         .node("nextSteps", Node.sequence(finding.nextSteps(), DiagnosisTree::nextStep))
+        .build();
+  }
+
+  private static Node table(Table table) {
+    return Node.mapping()
+        .text("id", table.id())
+        .text("title", table.title())
+        .texts("columns", table.columns())
+        .node("rows", Node.sequence(table.rows(), Node::texts))
         .build();
   }
 

@@ -81,15 +81,25 @@ final class YamlWriter {
   }
 
   private void sequenceBody(Node.Sequence sequence, int indent) throws IOException {
+    sequenceBody(sequence, indent, false);
+  }
+
+  /** A nested sequence starts on its parent's dash line, in the compact form {@code - - a}. */
+  private void sequenceBody(Node.Sequence sequence, int indent, boolean continuesLine)
+      throws IOException {
+    boolean first = true;
     for (Node item : sequence.items()) {
-      indent(indent);
+      if (!(first && continuesLine)) {
+        indent(indent);
+      }
+      first = false;
       out.append('-');
       if (item instanceof Node.Mapping inner && !inner.fields().isEmpty()) {
         out.append(' ');
         mappingBody(inner, indent + 2, true);
       } else if (item instanceof Node.Sequence inner && !inner.items().isEmpty()) {
-        out.append('\n');
-        sequenceBody(inner, indent + 2);
+        out.append(' ');
+        sequenceBody(inner, indent + 2, true);
       } else {
         out.append(' ');
         value(item, indent + 2);

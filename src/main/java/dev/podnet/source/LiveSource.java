@@ -144,6 +144,9 @@ public final class LiveSource implements ClusterSource {
           String reason = KubeListReader.firstLine(new String(body.readNBytes(512), StandardCharsets.UTF_8));
           return "the API server refused to list " + resource.plural() + " (HTTP " + code + "): " + statusMessage(reason);
         }
+        if (code == 404 && resource.optional()) {
+          return "the API server does not serve " + resource.plural() + " (not installed)";
+        }
         if (code == 410) {
           throw new SourceException(
               base() + path + ": the list changed while paging (410 Gone, continue token expired); run again");

@@ -8,6 +8,7 @@ import dev.podnet.model.Condition;
 import dev.podnet.model.ConfigMapInfo;
 import dev.podnet.model.ContainerState;
 import dev.podnet.model.DaemonSetInfo;
+import dev.podnet.model.IpamData;
 import dev.podnet.model.NodeEventSummary;
 import dev.podnet.model.NodeInfo;
 import dev.podnet.model.NodePodCounts;
@@ -122,6 +123,37 @@ public final class ModelBuilder {
           "metadata", Selection.fields("name", "namespace"),
           "spec", Selection.fields("clusterIP", "clusterIPs", "type"));
 
+  static final Selection CALICO_POOL =
+      Selection.of(
+          "metadata", Selection.fields("name"),
+          "spec", Selection.fields("cidr", "blockSize", "disabled", "nodeSelector"));
+  static final Selection CALICO_BLOCK =
+      Selection.of(
+          "metadata", Selection.fields("name"),
+          "spec",
+              Selection.of(
+                  "cidr", Selection.ALL,
+                  "affinity", Selection.ALL,
+                  "allocations", Selection.ALL,
+                  "unallocated", Selection.ALL,
+                  "attributes", Selection.ALL));
+  static final Selection CALICO_AFFINITY =
+      Selection.of(
+          "metadata", Selection.fields("name"),
+          "spec", Selection.fields("node", "cidr", "state"));
+  static final Selection CALICO_HANDLE =
+      Selection.of(
+          "metadata", Selection.fields("name"), "spec", Selection.fields("handleID", "block"));
+  static final Selection CILIUM_NODE =
+      Selection.of(
+          "metadata", Selection.fields("name"),
+          "spec", Selection.of("ipam", Selection.fields("podCIDRs")),
+          "status", Selection.of("ipam", Selection.fields("operator-status", "used")));
+  static final Selection CLUSTER_CIDR =
+      Selection.of(
+          "metadata", Selection.fields("name"),
+          "spec", Selection.fields("ipv4", "ipv6", "perNodeHostBits", "nodeSelector"));
+
   /** The ConfigMaps in kube-system that carry network settings. */
   public static final Set<String> NETWORK_CONFIGMAPS =
       Set.of(
@@ -150,6 +182,15 @@ public final class ModelBuilder {
   private final Map<String, EventAccumulator> otherEvents = new TreeMap<>();
   private final List<DaemonSetInfo> daemonSets = new ArrayList<>();
   private final Map<String, ConfigMapInfo> configMaps = new TreeMap<>();
+  private final java.util.Set<String> podKeys = new java.util.HashSet<>();
+  private final List<IpamData.PodAddress> podAddresses = new ArrayList<>();
+  private final List<String> serviceIps = new ArrayList<>();
+  private final List<IpamData.CalicoPool> calicoPools = new ArrayList<>();
+  private final List<IpamData.CalicoBlock> calicoBlocks = new ArrayList<>();
+  private final List<IpamData.CalicoAffinity> calicoAffinities = new ArrayList<>();
+  private final List<IpamData.CalicoHandle> calicoHandles = new ArrayList<>();
+  private final List<IpamData.CiliumNodeInfo> ciliumNodes = new ArrayList<>();
+  private final List<IpamData.ClusterCidrObject> clusterCidrs = new ArrayList<>();
 
   /** The queries for every resource the model is built from. */
   public static List<ListQuery> queries() {
@@ -163,7 +204,13 @@ public final class ModelBuilder {
             Resource.CONFIGMAPS,
             CONFIGMAP,
             List.of("metadata.namespace=kube-system", "metadata.namespace=kube-flannel")),
-        new ListQuery(Resource.SERVICES, SERVICE, List.of()));
+        new ListQuery(Resource.SERVICES, SERVICE, List.of()),
+        new ListQuery(Resource.CALICO_IPPOOLS, CALICO_POOL, List.of()),
+        new ListQuery(Resource.CALICO_IPAMBLOCKS, CALICO_BLOCK, List.of()),
+        new ListQuery(Resource.CALICO_BLOCKAFFINITIES, CALICO_AFFINITY, List.of()),
+        new ListQuery(Resource.CALICO_IPAMHANDLES, CALICO_HANDLE, List.of()),
+        new ListQuery(Resource.CILIUM_NODES, CILIUM_NODE, List.of()),
+        new ListQuery(Resource.CLUSTER_CIDRS, CLUSTER_CIDR, List.of()));
   }
 
   /** Reads every resource from the source and returns the finished model. */
@@ -195,9 +242,13 @@ public final class ModelBuilder {
       case EVENTS -> acceptEvent(item);
       case DAEMONSETS -> acceptDaemonSet(item);
       case CONFIGMAPS -> acceptConfigMap(item);
-      case SERVICES -> {
-        // Service CIDR evidence is read by the CIDR audit; diagnose needs only the count.
-      }
+      case SERVICES -> acceptService(item);
+      case CALICO_IPPOOLS -> acceptCalicoPool(item);
+      case CALICO_IPAMBLOCKS -> acceptCalicoBlock(item);
+      case CALICO_BLOCKAFFINITIES -> acceptCalicoAffinity(item);
+      case CALICO_IPAMHANDLES -> acceptCalicoHandle(item);
+      case CILIUM_NODES -> acceptCiliumNode(item);
+      case CLUSTER_CIDRS -> acceptClusterCidr(item);
     }
   }
 
@@ -326,6 +377,12 @@ public final class ModelBuilder {
       }
       if (waiting) {
         counts[2]++;
+      }
+    }
+    podKeys.add(pod.key());
+    if ("Running".equals(phase) && !hostNetwork) {
+      for (String ip : podIps) {
+        podAddresses.add(new IpamData.PodAddress(pod.key(), nodeName, ip));
       }
     }
     if (waiting) {
@@ -481,7 +538,117 @@ public final class ModelBuilder {
             .toList(),
         configMaps,
         collected,
-        missing);
+        missing,
+        new IpamData(
+            podKeys,
+            podAddresses,
+            serviceIps,
+            calicoPools,
+            sortedBy(calicoBlocks, IpamData.CalicoBlock::name),
+            sortedBy(calicoAffinities, IpamData.CalicoAffinity::name),
+            sortedBy(calicoHandles, IpamData.CalicoHandle::name),
+            sortedBy(ciliumNodes, IpamData.CiliumNodeInfo::name),
+            sortedBy(clusterCidrs, IpamData.ClusterCidrObject::name)));
+  }
+
+  private static <T> List<T> sortedBy(List<T> items, java.util.function.Function<T, String> key) {
+    return items.stream().sorted(java.util.Comparator.comparing(key)).toList();
+  }
+
+  private void acceptService(JsonNode item) {
+    JsonNode spec = item.path("spec");
+    List<String> ips = strings(spec.path("clusterIPs"));
+    if (ips.isEmpty() && text(spec, "clusterIP") != null) {
+      ips = List.of(text(spec, "clusterIP"));
+    }
+    for (String ip : ips) {
+      if (!ip.isEmpty() && !"None".equals(ip)) {
+        serviceIps.add(ip);
+      }
+    }
+  }
+
+  private void acceptCalicoPool(JsonNode item) {
+    JsonNode spec = item.path("spec");
+    calicoPools.add(
+        new IpamData.CalicoPool(
+            text(item.path("metadata"), "name"),
+            text(spec, "cidr"),
+            spec.path("blockSize").asInt(0),
+            spec.path("disabled").asBoolean(false),
+            text(spec, "nodeSelector")));
+  }
+
+  private void acceptCalicoBlock(JsonNode item) {
+    JsonNode spec = item.path("spec");
+    List<Integer> allocations = new ArrayList<>();
+    for (JsonNode allocation : spec.path("allocations")) {
+      allocations.add(allocation.isNull() ? null : allocation.asInt());
+    }
+    List<String> handles = new ArrayList<>();
+    List<String> pods = new ArrayList<>();
+    for (JsonNode attribute : spec.path("attributes")) {
+      handles.add(text(attribute, "handle_id"));
+      JsonNode secondary = attribute.path("secondary");
+      String namespace = text(secondary, "namespace");
+      String pod = text(secondary, "pod");
+      pods.add(namespace != null && pod != null ? namespace + "/" + pod : null);
+    }
+    String affinity = text(spec, "affinity");
+    if (affinity != null && affinity.startsWith("host:")) {
+      affinity = affinity.substring("host:".length());
+    }
+    calicoBlocks.add(
+        new IpamData.CalicoBlock(
+            text(item.path("metadata"), "name"),
+            text(spec, "cidr"),
+            affinity,
+            allocations,
+            handles,
+            pods,
+            spec.path("unallocated").size()));
+  }
+
+  private void acceptCalicoAffinity(JsonNode item) {
+    JsonNode spec = item.path("spec");
+    calicoAffinities.add(
+        new IpamData.CalicoAffinity(
+            text(item.path("metadata"), "name"),
+            text(spec, "node"),
+            text(spec, "cidr"),
+            text(spec, "state")));
+  }
+
+  private void acceptCalicoHandle(JsonNode item) {
+    JsonNode spec = item.path("spec");
+    Map<String, Integer> blocks = new TreeMap<>();
+    spec.path("block")
+        .fields()
+        .forEachRemaining(e -> blocks.put(e.getKey(), e.getValue().asInt()));
+    calicoHandles.add(
+        new IpamData.CalicoHandle(text(item.path("metadata"), "name"), text(spec, "handleID"), blocks));
+  }
+
+  private void acceptCiliumNode(JsonNode item) {
+    JsonNode ipamStatus = item.path("status").path("ipam");
+    ciliumNodes.add(
+        new IpamData.CiliumNodeInfo(
+            text(item.path("metadata"), "name"),
+            strings(item.path("spec").path("ipam").path("podCIDRs")),
+            text(ipamStatus.path("operator-status"), "error"),
+            ipamStatus.path("used").size()));
+  }
+
+  private void acceptClusterCidr(JsonNode item) {
+    JsonNode spec = item.path("spec");
+    JsonNode selector = spec.path("nodeSelector");
+    clusterCidrs.add(
+        new IpamData.ClusterCidrObject(
+            text(item.path("metadata"), "name"),
+            text(spec, "ipv4"),
+            text(spec, "ipv6"),
+            spec.path("perNodeHostBits").asInt(0),
+            selector.isMissingNode() || selector.isNull() ? null : selector.toString()));
   }
 
   private static List<PodInfo> sorted(List<PodInfo> pods) {

@@ -5,6 +5,7 @@ import dev.podnet.check.Diagnosis;
 import dev.podnet.check.Evidence;
 import dev.podnet.check.Finding;
 import dev.podnet.check.NextStep;
+import dev.podnet.check.Table;
 import dev.podnet.model.RootCause;
 import dev.podnet.model.Severity;
 import dev.podnet.model.SourceInfo;
@@ -28,9 +29,11 @@ final class DiagnosisExamples {
    */
   static Diagnosis ipamExhaustedOnWorker1() {
     return new Diagnosis(
+        "diagnose",
         ARCHIVE,
         new Diagnosis.Summary(3, 18, 18, 2, 1, 1, 0),
         List.of(ipamExhausted(), agentRestarting()),
+        List.of(),
         List.of(
             new Diagnosis.NotCollected(
                 "nodes/worker-1/var/lib/cni/networks/cbr0",
@@ -46,9 +49,68 @@ final class DiagnosisExamples {
 
   static Diagnosis healthy() {
     return new Diagnosis(
+        "diagnose",
         new SourceInfo("live", "https://10.0.0.1:6443", "prod-eu-1", null),
         new Diagnosis.Summary(3, 0, 0, 0, 0, 0, 0),
         List.of(),
+        List.of(),
+        List.of(),
+        List.of());
+  }
+
+  /**
+   * {@code podnet cidr} on the flannel cluster of {@link #ipamExhaustedOnWorker1}: every layer
+   * states 10.244.0.0/16 except kube-proxy, which was left at an older range; worker-1's /24 is
+   * full; worker-3's host-local state was not collected.
+   */
+  static Diagnosis cidrWithTwoTables() {
+    Table layers =
+        new Table(
+            "layers",
+            "Cluster CIDR by layer",
+            List.of("LAYER", "SOURCE", "VALUE"),
+            List.of(
+                List.of("kubeadm", "configmap kube-system/kubeadm-config", "10.244.0.0/16"),
+                List.of("controller-manager", "--cluster-cidr", "10.244.0.0/16"),
+                List.of("flannel", "configmap kube-flannel/kube-flannel-cfg", "10.244.0.0/16"),
+                List.of("kube-proxy", "--cluster-cidr | clusterCIDR", "10.32.0.0/12"),
+                List.of("kubelet", "--pod-cidr", "-")));
+    Table nodes =
+        new Table(
+            "nodes",
+            "Nodes",
+            List.of("NODE", "POD CIDR", "USABLE", "USED", "FREE", "USE%"),
+            List.of(
+                List.of("control-plane-1", "10.244.0.0/24", "253", "9", "244", "4%"),
+                List.of("worker-1", "10.244.1.0/24", "253", "253", "0", "100%"),
+                List.of("worker-2", "10.244.2.0/24", "253", "220", "33", "87%"),
+                List.of("worker-3", "10.244.3.0/24", "253", "-", "-", "-")));
+    Finding kubeProxy =
+        new Finding(
+            "cidr-layers",
+            RootCause.CIDR_CONFLICT,
+            Severity.WARNING,
+            Finding.CLUSTER,
+            "kube-proxy clusterCIDR 10.32.0.0/12 differs from the cluster CIDR 10.244.0.0/16",
+            "kube-proxy treats traffic from 10.244.0.0/16 as coming from outside the cluster and"
+                + " masquerades it.",
+            List.of(),
+            List.of(),
+            List.of(
+                new Evidence(
+                    "configmap",
+                    "configmap kube-system/kube-proxy",
+                    "config.conf: clusterCIDR: 10.32.0.0/12")),
+            List.of(
+                new NextStep(
+                    "Set clusterCIDR to 10.244.0.0/16 and restart kube-proxy",
+                    "kubectl -n kube-system edit configmap kube-proxy")));
+    return new Diagnosis(
+        "cidr",
+        ARCHIVE,
+        new Diagnosis.Summary(4, 0, 0, 0, 0, 1, 0),
+        List.of(kubeProxy),
+        List.of(layers, nodes),
         List.of(),
         List.of());
   }
@@ -240,10 +302,18 @@ final class DiagnosisExamples {
             List.of(new AffectedPod("a|b", "no", null, 0, 0, null, "2024-05-14T03:12:09Z")),
             List.of(new Evidence("event", "key: value # not a comment", evidenceText)),
             List.of(new NextStep("~ `tick` _under_ [link](x)", "echo 'a | b' ```")));
+    Table table =
+        new Table(
+            "awkward",
+            "Cells | with *markup*",
+            List.of("A|B", "yes"),
+            List.of(List.of("x | y", evidenceText), List.of("-", "10.0.0.0/8 # c")));
     return new Diagnosis(
+        "diagnose",
         new SourceInfo("snapshot-dir", "./my snapshot: 2024", null, null),
         new Diagnosis.Summary(2, 1, 1, 2, 0, 0, 1),
         List.of(finding),
+        List.of(table),
         List.of(new Diagnosis.NotCollected("cluster/events.json", "absent | empty", List.of())),
         List.of(new Diagnosis.SkippedCheck("x", "kubectl get pods | grep -v Running")));
   }

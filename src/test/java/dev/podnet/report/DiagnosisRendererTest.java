@@ -3,6 +3,7 @@ package dev.podnet.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.podnet.check.Diagnosis;
+import dev.podnet.check.Table;
 import dev.podnet.testing.Golden;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -21,19 +22,137 @@ class DiagnosisRendererTest {
     return out.toString();
   }
 
+  private static String extension(Format format) {
+    return switch (format) {
+      case TABLE -> "table.txt";
+      case JSON -> "json";
+      case YAML -> "yaml";
+      case MARKDOWN -> "md";
+    };
+  }
+
   @ParameterizedTest
   @EnumSource(Format.class)
   void ipamExhaustedMatchesGoldenFile(Format format) throws IOException {
-    String extension =
-        switch (format) {
-          case TABLE -> "table.txt";
-          case JSON -> "json";
-          case YAML -> "yaml";
-          case MARKDOWN -> "md";
-        };
     Golden.assertMatches(
-        GOLDEN.resolve("diagnose-ipam-exhausted." + extension),
+        GOLDEN.resolve("diagnose-ipam-exhausted." + extension(format)),
         render(DiagnosisExamples.ipamExhaustedOnWorker1(), format, false));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Format.class)
+  void cidrWithTwoTablesMatchesGoldenFile(Format format) throws IOException {
+    Golden.assertMatches(
+        GOLDEN.resolve("cidr-two-tables." + extension(format)),
+        render(DiagnosisExamples.cidrWithTwoTables(), format, false));
+  }
+
+  @Test
+  @SuppressWarnings("unchecked") // the parsed tree is maps and lists by construction
+  void cidrJsonCarriesTheCommandAndEveryTableCellAsAString() throws IOException {
+    Diagnosis cidr = DiagnosisExamples.cidrWithTwoTables();
+    String json = render(cidr, Format.JSON, false);
+
+    Map<String, Object> root = (Map<String, Object>) Trees.json(json).get(0);
+
+    assertThat(root.keySet())
+        .containsExactly(
+            "schemaVersion",
+            "command",
+            "source",
+            "summary",
+            "findings",
+            "tables",
+            "notCollected",
+            "skippedChecks");
+    assertThat(root).containsEntry("command", "cidr");
+    List<Map<String, Object>> tables = (List<Map<String, Object>>) root.get("tables");
+    assertThat(tables).hasSize(cidr.tables().size());
+    for (int i = 0; i < tables.size(); i++) {
+      Table table = cidr.tables().get(i);
+      assertThat(tables.get(i).keySet()).containsExactly("id", "title", "columns", "rows");
+      assertThat(tables.get(i))
+          .containsEntry("id", table.id())
+          .containsEntry("title", table.title())
+          .containsEntry("columns", table.columns())
+          .containsEntry("rows", table.rows());
+    }
+    String yaml = render(cidr, Format.YAML, false);
+    assertThat(Trees.jacksonYaml(yaml)).as(yaml).isEqualTo(List.of(root));
+    assertThat(Trees.yaml11(yaml)).as(yaml).isEqualTo(List.of(root));
+    assertThat(Trees.yaml12(yaml)).as(yaml).isEqualTo(List.of(root));
+  }
+
+  @Test
+  void cidrTableOutputAlignsNumbersRightAndPutsTablesBeforeFindings() throws IOException {
+    String table = render(DiagnosisExamples.cidrWithTwoTables(), Format.TABLE, false);
+
+    assertThat(table)
+        .startsWith("podnet cidr · snapshot-archive incident-4711.tar.gz")
+        .contains(
+            "\nNodes:\n"
+                + "  NODE             POD CIDR       USABLE  USED  FREE  USE%\n"
+                + "  control-plane-1  10.244.0.0/24     253     9   244    4%\n"
+                + "  worker-1         10.244.1.0/24     253   253     0  100%\n"
+                + "  worker-2         10.244.2.0/24     253   220    33   87%\n"
+                + "  worker-3         10.244.3.0/24     253     -     -     -\n"
+                + "\nWARNING · cidr_conflict · cluster: kube-proxy clusterCIDR");
+    // a - among addresses stays on the left with them
+    assertThat(table)
+        .contains("  kubelet             --pod-cidr                               -\n");
+    assertThat(table.indexOf("Cluster CIDR by layer:\n")).isLessThan(table.indexOf("\nNodes:\n"));
+  }
+
+  @Test
+  void cidrMarkdownHasATitledTablePerTableWithPipesEscaped() throws IOException {
+    String markdown = render(DiagnosisExamples.cidrWithTwoTables(), Format.MARKDOWN, false);
+
+    assertThat(markdown)
+        .startsWith("# podnet cidr\n")
+        .contains(
+            "\n## Nodes\n\n"
+                + "| NODE | POD CIDR | USABLE | USED | FREE | USE% |\n"
+                + "| --- | --- | ---: | ---: | ---: | ---: |\n"
+                + "| control-plane-1 | 10.244.0.0/24 | 253 | 9 | 244 | 4% |\n")
+        .contains("| kube-proxy | \\--cluster-cidr \\| clusterCIDR | 10.32.0.0/12 |\n")
+        .contains("| kubelet | \\--pod-cidr | - |\n");
+    assertThat(markdown.indexOf("## Nodes")).isLessThan(markdown.indexOf("## warning"));
+  }
+
+  @Test
+  void tablesWithoutFindingsStillSayNothingWasFound() throws IOException {
+    Diagnosis cidr = DiagnosisExamples.cidrWithTwoTables();
+    Diagnosis clean =
+        new Diagnosis(
+            cidr.command(),
+            cidr.source(),
+            new Diagnosis.Summary(4, 0, 0, 0, 0, 0, 0),
+            List.of(),
+            cidr.tables(),
+            List.of(),
+            List.of());
+
+    String table = render(clean, Format.TABLE, false);
+    String markdown = render(clean, Format.MARKDOWN, false);
+
+    assertThat(table)
+        .endsWith(
+            "  worker-3         10.244.3.0/24     253     -     -     -\n"
+                + "\n"
+                + "No pod-network problems found.\n");
+    assertThat(markdown)
+        .endsWith(
+            "| worker-3 | 10.244.3.0/24 | 253 | - | - | - |\n"
+                + "\n"
+                + "No pod-network problems found.\n");
+  }
+
+  @Test
+  void diagnoseJsonHasNoTablesKey() throws IOException {
+    assertThat(render(DiagnosisExamples.ipamExhaustedOnWorker1(), Format.JSON, false))
+        .doesNotContain("\"tables\"");
+    assertThat(render(DiagnosisExamples.ipamExhaustedOnWorker1(), Format.YAML, false))
+        .doesNotContain("\ntables:");
   }
 
   @Test
@@ -55,7 +174,14 @@ class DiagnosisRendererTest {
     assertThat(root.get("schemaVersion")).isEqualTo(1L);
     assertThat(root.keySet())
         .containsExactly(
-            "schemaVersion", "source", "summary", "findings", "notCollected", "skippedChecks");
+            "schemaVersion",
+            "command",
+            "source",
+            "summary",
+            "findings",
+            "notCollected",
+            "skippedChecks");
+    assertThat(root).containsEntry("command", "diagnose");
     // the archive has no kubeconfig context: a null field is left out, not written as null
     assertThat((Map<String, Object>) root.get("source")).doesNotContainKey("context");
     List<Map<String, Object>> findings = (List<Map<String, Object>>) root.get("findings");
@@ -122,8 +248,10 @@ class DiagnosisRendererTest {
   void emptyDiagnosisWithMissingDataPointsToIt() throws IOException {
     Diagnosis partial =
         new Diagnosis(
+            "diagnose",
             DiagnosisExamples.ARCHIVE,
             new Diagnosis.Summary(3, 0, 0, 0, 0, 0, 0),
+            List.of(),
             List.of(),
             List.of(
                 new Diagnosis.NotCollected(
@@ -149,6 +277,9 @@ class DiagnosisRendererTest {
         .contains("| a\\|b | no | - | 0 | - | 2024-05-14T03:12:09Z |\n")
         .contains("| `cluster/events.json` | absent \\| empty |  |\n")
         .contains("| `x` | kubectl get pods \\| grep -v Running |\n")
+        .contains("## Cells | with \\*markup\\*\n")
+        .contains("| A\\|B | yes |\n")
+        .contains("| x \\| y | x |\n")
         // outside tables a pipe needs no escape; other markup does
         .contains(
             "## info · unknown · cluster: Unrecognised sandbox failure on 2 nodes | see"
