@@ -177,6 +177,14 @@ public record ClusterNetwork(
       ipamModel = IpamModel.NODE_IPAM;
       evidence.add(withCidr + " of " + model.nodes().size() + " nodes hold a pod CIDR");
     }
+    if (ipamModel == IpamModel.UNKNOWN && withCidr == 0 && !model.nodes().isEmpty()) {
+      boolean eks = model.nodes().values().stream().allMatch(n -> n.labels().containsKey("eks.amazonaws.com/nodegroup")
+          || (n.providerId() != null && n.providerId().startsWith("aws://") && !n.labels().containsKey("kops.k8s.io/instancegroup")));
+      if (eks) {
+        ipamModel = IpamModel.AWS_VPC_CNI;
+        evidence.add("AWS nodes without podCIDRs: the AWS VPC CNI (EKS's default) gives pods VPC addresses");
+      }
+    }
     if (flannelNetwork != null && ipamModel == IpamModel.UNKNOWN) {
       ipamModel = IpamModel.NODE_IPAM;
       evidence.add("flannel's kube subnet manager takes each node's podCIDR");
