@@ -55,10 +55,31 @@ class DiagnoseLiveIT {
     };
   }
 
-  /** The diagnosis without its source block, which names where the data came from. */
+  /**
+   * The report without what the test server cannot reproduce: the source block, node registration
+   * times (the server sets creationTimestamp itself, and growth rates follow from them), and the
+   * reason a CRD was not collected (absent from a snapshot versus not served by the server).
+   */
   private static JsonNode findingsOf(String json) throws Exception {
     ObjectNode tree = (ObjectNode) JSON.readTree(json);
     tree.remove("source");
+    for (JsonNode table : tree.path("tables")) {
+      List<String> columns = new java.util.ArrayList<>();
+      table.path("columns").forEach(c -> columns.add(c.asText()));
+      for (String timeDependent : List.of("REGISTERED", "DAYS LEFT")) {
+        int column = columns.indexOf(timeDependent);
+        if (column >= 0) {
+          for (JsonNode row : table.path("rows")) {
+            ((com.fasterxml.jackson.databind.node.ArrayNode) row).set(column, JSON.getNodeFactory().textNode("(time)"));
+          }
+        }
+      }
+    }
+    for (JsonNode missing : tree.path("notCollected")) {
+      if (missing.path("source").asText().startsWith("cluster/crds/")) {
+        ((ObjectNode) missing).remove("reason");
+      }
+    }
     return tree;
   }
 
@@ -70,14 +91,20 @@ class DiagnoseLiveIT {
     SnapshotLoader.Report report = loader.load(Path.of("examples", example));
     System.err.println(example + ": " + report);
 
-    String[] snapshot = run("diagnose", "--snapshot", "examples/" + example, "-o", "json");
-    String[] live =
-        run("diagnose", "--kubeconfig", server.kubeconfigPath().toString(), "--page-size", "50", "-o", "json");
+    // The 1.20 test server serves no Calico/Cilium CRDs, so commands that read them are compared
+    // only on examples that have none.
+    boolean crds = Files.isDirectory(Path.of("examples", example, "cluster", "crds"));
+    List<String> commands = crds ? List.of("diagnose") : List.of("diagnose", "cidr", "ipam");
+    for (String command : commands) {
+      String[] snapshot = run(command, "--snapshot", "examples/" + example, "-o", "json");
+      String[] live =
+          run(command, "--kubeconfig", server.kubeconfigPath().toString(), "--page-size", "50", "-o", "json");
 
-    assertThat(live[2]).as("stderr of the live run").isEmpty();
-    assertThat(live[0]).as("exit code").isEqualTo(snapshot[0]);
-    assertThat(findingsOf(live[1])).isEqualTo(findingsOf(snapshot[1]));
-    assertThat(JSON.readTree(live[1]).path("source").path("kind").asText()).isEqualTo("live");
+      assertThat(live[2]).as("stderr of the live %s run", command).isEmpty();
+      assertThat(live[0]).as("exit code of %s", command).isEqualTo(snapshot[0]);
+      assertThat(findingsOf(live[1])).as("podnet %s", command).isEqualTo(findingsOf(snapshot[1]));
+      assertThat(JSON.readTree(live[1]).path("source").path("kind").asText()).isEqualTo("live");
+    }
   }
 
   @Test
@@ -121,6 +148,6 @@ class DiagnoseLiveIT {
   private static long count(KubernetesClient client, String apiPath, String fieldSelector) throws Exception {
     String url = apiPath + (fieldSelector.isEmpty() ? "" : "?fieldSelector=" + java.net.URLEncoder.encode(fieldSelector, StandardCharsets.UTF_8));
     String body = client.raw(url);
-    return JSON.readTree(body).path("items").size();
+    return body == null ? 0 : JSON.readTree(body).path("items").size(); // null: CRD not served
   }
 }
