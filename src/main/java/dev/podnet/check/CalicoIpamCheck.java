@@ -57,6 +57,7 @@ public final class CalicoIpamCheck implements Check {
     Map<String, String> leaked = new TreeMap<>();
     List<String> withoutHandle = new ArrayList<>();
     List<String> full = new ArrayList<>();
+    List<String> borrowed = new ArrayList<>();
     for (IpamData.CalicoBlock block : model.ipam().calicoBlocks()) {
       for (int ordinal = 0; ordinal < block.allocations().size(); ordinal++) {
         Integer attribute = block.allocations().get(ordinal);
@@ -66,6 +67,10 @@ public final class CalicoIpamCheck implements Check {
         String handle = block.handles().get(attribute);
         String pod = block.attributePods().get(attribute);
         String ip = address(block.cidr(), ordinal);
+        String holderNode = block.attributeNodes().get(attribute);
+        if (block.affinity() != null && holderNode != null && !holderNode.equals(block.affinity())) {
+          borrowed.add(ip + " used on " + holderNode + (pod == null ? "" : " by " + pod) + ", from block " + block.cidr() + " of " + block.affinity());
+        }
         if (handle == null || (!model.ipam().calicoHandles().isEmpty() && !handleIds.contains(handle))) {
           withoutHandle.add(ip + " in block " + block.cidr());
         } else if (pod != null && !livePods.contains(pod)) {
@@ -94,6 +99,16 @@ public final class CalicoIpamCheck implements Check {
           List.of(),
           withoutHandle.stream().limit(20).map(w -> new Evidence("calico-ipam", "ipamblock", w)).toList(),
           List.of(new NextStep("Let Calico list them", "calicoctl ipam check --show-problem-ips"))));
+    }
+    if (!borrowed.isEmpty()) {
+      findings.add(CidrChecks.finding(id(), RootCause.IPAM_EXHAUSTED, Severity.INFO, Finding.CLUSTER,
+          borrowed.size() + " borrowed Calico address(es)",
+          "Nodes took addresses from other nodes' blocks: their own blocks were full and no new block"
+              + " could be claimed (pool full, or maxBlocksPerHost reached). Routes to borrowed addresses"
+              + " are /32s, not the block route.",
+          List.of(),
+          borrowed.stream().limit(20).map(b -> new Evidence("calico-ipam", "ipamblock", b)).toList(),
+          List.of(new NextStep("Show borrowed addresses", "calicoctl ipam show --show-borrowed"))));
     }
     if (!full.isEmpty()) {
       findings.add(CidrChecks.finding(id(), RootCause.IPAM_EXHAUSTED, Severity.INFO, Finding.CLUSTER,

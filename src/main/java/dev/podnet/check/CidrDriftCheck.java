@@ -118,15 +118,23 @@ public final class CidrDriftCheck implements Check {
   private java.util.Optional<Finding> layerDisagreement(ClusterNetwork network) {
     List<ClusterNetwork.Layer> podLayers = network.layers().stream()
         .filter(l -> l.layer().contains("--cluster-cidr") || l.layer().contains("podSubnet")
-            || l.layer().contains("kube-proxy clusterCIDR") || l.layer().contains("flannel net-conf.json Network")
+            || l.layer().contains("kube-proxy clusterCIDR") || l.layer().startsWith("flannel net-conf.json")
             || l.layer().contains("cilium cluster-pool"))
         .toList();
+    // Compared per family: a dual-stack flag "v4,v6" agrees with a layer that states only the v4 one.
     Set<String> values = new TreeSet<>();
-    for (ClusterNetwork.Layer layer : podLayers) {
-      values.add(String.join(",", ClusterNetwork.cidrs(layer.value()).stream().map(Cidr::text).sorted().toList()));
+    boolean disagree = false;
+    for (dev.podnet.cidr.IpFamily family : dev.podnet.cidr.IpFamily.values()) {
+      Set<String> perFamily = new TreeSet<>();
+      for (ClusterNetwork.Layer layer : podLayers) {
+        ClusterNetwork.cidrs(layer.value()).stream()
+            .filter(c -> c.family() == family)
+            .forEach(c -> perFamily.add(c.text()));
+      }
+      values.addAll(perFamily);
+      disagree |= perFamily.size() > 1;
     }
-    values.remove("");
-    if (values.size() <= 1) {
+    if (!disagree) {
       return java.util.Optional.empty();
     }
     List<Evidence> evidence = podLayers.stream()

@@ -24,6 +24,7 @@ public final class Diagnoser {
   private static final Set<RootCause> EXPLAIN_AGENT =
       EnumSet.of(
           RootCause.NODE_CIDR_MISSING,
+          RootCause.CIDR_CONFLICT,
           RootCause.DATASTORE_UNREACHABLE,
           RootCause.CNI_CONFIG_MISSING);
 
@@ -88,13 +89,23 @@ public final class Diagnoser {
         skipped);
   }
 
-  /** Merges findings about the same cause and scope, keeping the first's wording. */
+  /**
+   * Merges findings of different checks about the same cause and scope, keeping the first's
+   * wording. Findings of one check are distinct by construction and never merged with each other.
+   */
   static List<Finding> merge(List<Finding> findings) {
     Map<String, Finding> byKey = new LinkedHashMap<>();
+    int distinct = 0;
     for (Finding finding : findings) {
       String key = finding.cause() + "\u0000" + finding.scope();
       Finding existing = byKey.get(key);
-      byKey.put(key, existing == null ? finding : combine(existing, finding));
+      if (existing == null) {
+        byKey.put(key, finding);
+      } else if (List.of(existing.checkId().split(",")).contains(finding.checkId())) {
+        byKey.put(key + "\u0000" + distinct++, finding);
+      } else {
+        byKey.put(key, combine(existing, finding));
+      }
     }
     return new ArrayList<>(byKey.values());
   }

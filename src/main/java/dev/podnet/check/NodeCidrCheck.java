@@ -63,6 +63,13 @@ public final class NodeCidrCheck implements Check {
                   event.reason() + " (x" + event.count() + "): " + event.message()));
         }
       }
+      String exhausted = "";
+      for (IpamCapacity.PoolCapacity pool : IpamCapacity.pools(model, ClusterNetwork.of(model))) {
+        if (pool.free() == 0) {
+          evidence.add(new Evidence("configuration", "cluster", "the cluster CIDR " + pool.clusterCidr().text() + " has no /" + pool.nodeMask() + " node CIDR left (" + pool.assigned() + " of " + pool.total() + " assigned)"));
+          exhausted = " The cluster CIDR " + pool.clusterCidr().text() + " is exhausted: the fix is a wider cluster CIDR, not a node roll.";
+        }
+      }
       int waiting = model.podCounts(node.name()).waitingForSandbox();
       String stuckPod =
           model.stuckPods().stream()
@@ -81,7 +88,8 @@ public final class NodeCidrCheck implements Check {
                   + " registered without a pod CIDR, so CNI plugins that allocate from the node's"
                   + " range (host-local, flannel) have nothing to give out"
                   + (waiting > 0 ? " (" + CauseText.pods(waiting) + " waiting)" : "")
-                  + ".",
+                  + "."
+                  + exhausted,
               List.of(node.name()),
               List.of(),
               evidence,

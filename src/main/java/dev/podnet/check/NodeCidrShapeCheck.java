@@ -81,9 +81,23 @@ public final class NodeCidrShapeCheck implements Check {
       }
       if (dualStack) {
         for (IpFamily family : List.of(IpFamily.IPV4, IpFamily.IPV6)) {
-          if (cidrs.stream().noneMatch(c -> c.family() == family)) {
-            problems.add("no " + family + " pod CIDR on a dual-stack cluster");
-            evidence.add(new Evidence("node-spec", subject, "spec.podCIDRs " + node.podCidrs() + " lacks " + family + "; the cluster CIDRs are " + network.clusterCidrs()));
+          if (!cidrs.isEmpty() && cidrs.stream().noneMatch(c -> c.family() == family)) {
+            List<NextStep> steps = new ArrayList<>();
+            steps.add(new NextStep("Read the node's pod CIDRs", "kubectl get node " + node.name() + " -o jsonpath='{.spec.podCIDRs}'"));
+            steps.addAll(CidrChecks.reRegister(node.name()));
+            findings.add(
+                CidrChecks.finding(
+                    id(),
+                    RootCause.NODE_CIDR_MISSING,
+                    Severity.WARNING,
+                    node.name(),
+                    node.name() + " has no " + label(family) + " pod CIDR on a dual-stack cluster",
+                    node.name() + " holds only " + String.join(",", node.podCidrs()) + ": its pods get no "
+                        + label(family) + " address. It registered before the cluster became dual-stack;"
+                        + " only re-registration adds the family.",
+                    List.of(node.name()),
+                    List.of(new Evidence("node-spec", subject, "spec.podCIDRs " + node.podCidrs() + " lacks " + label(family) + "; the cluster CIDRs are " + CidrViews.join(network.clusterCidrs()))),
+                    steps));
           }
         }
       }
@@ -106,5 +120,9 @@ public final class NodeCidrShapeCheck implements Check {
               steps));
     }
     return findings;
+  }
+
+  private static String label(IpFamily family) {
+    return family == IpFamily.IPV4 ? "IPv4" : "IPv6";
   }
 }

@@ -51,23 +51,29 @@ public final class NodeIpCapacityCheck implements Check {
       List<NextStep> steps = List.of(
           new NextStep("Count the pods holding an IP on " + node, "kubectl get pods -A -o wide --field-selector spec.nodeName=" + node + ",status.phase=Running"),
           new NextStep("Lower the kubelet's maxPods to the usable addresses, or give nodes a larger pod CIDR (a smaller --node-cidr-mask-size; existing nodes keep theirs until re-registered)", null));
+      List<String> problems = new ArrayList<>();
+      Severity severity = null;
+      String title = null;
       if (capacity.free() == 0) {
-        findings.add(CidrChecks.finding(id(), RootCause.IPAM_EXHAUSTED, Severity.CRITICAL, node,
-            "No free pod IP addresses on " + node,
-            node + " uses all " + capacity.usable() + " usable addresses of " + cidrs + "; new pods there get no IP.",
-            List.of(node), evidence, steps));
+        severity = Severity.CRITICAL;
+        title = "No free pod IP addresses on " + node;
+        problems.add(node + " uses all " + capacity.usable() + " usable addresses of " + cidrs + "; new pods there get no IP.");
       } else if (capacity.percent() >= NEARLY_FULL_PERCENT) {
-        findings.add(CidrChecks.finding(id(), RootCause.IPAM_EXHAUSTED, Severity.WARNING, node,
-            node + " is running out of pod IPs (" + capacity.percent() + "% used)",
-            capacity.free() + " of " + capacity.usable() + " usable addresses of " + cidrs + " are left on " + node + ".",
-            List.of(node), evidence, steps));
+        severity = Severity.WARNING;
+        title = node + " is running out of pod IPs (" + capacity.percent() + "% used)";
+        problems.add(capacity.free() + " of " + capacity.usable() + " usable addresses of " + cidrs + " are left on " + node + ".");
       }
       if (capacity.maxPods() > capacity.usable()) {
-        findings.add(CidrChecks.finding(id(), RootCause.IPAM_EXHAUSTED, Severity.WARNING, node,
-            "maxPods " + capacity.maxPods() + " exceeds the " + capacity.usable() + " usable IPs of " + node,
-            "The scheduler will place up to " + capacity.maxPods() + " pods on " + node + ", but its pod CIDR " + cidrs
-                + " holds only " + capacity.usable() + " addresses: exhaustion is a matter of time.",
-            List.of(node), evidence, steps));
+        if (severity == null) {
+          severity = Severity.WARNING;
+          title = "maxPods " + capacity.maxPods() + " exceeds the " + capacity.usable() + " usable IPs of " + node;
+        }
+        problems.add("The scheduler will place up to " + capacity.maxPods() + " pods on " + node + ", but its pod CIDR " + cidrs
+            + " holds only " + capacity.usable() + " addresses: exhaustion is a matter of time.");
+      }
+      if (severity != null) {
+        findings.add(CidrChecks.finding(id(), RootCause.IPAM_EXHAUSTED, severity, node, title,
+            String.join(" ", problems), List.of(node), evidence, steps));
       }
     }
     return findings;

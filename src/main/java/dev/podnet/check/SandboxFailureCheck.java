@@ -221,6 +221,12 @@ public final class SandboxFailureCheck implements Check {
           RootCause.NODE_CIDR_MISSING,
           "node " + nodeName + " has no pod CIDR although " + cidrExpected.get());
     }
+    if (node.isPresent() && EXPLAINED_BY_MISSING_CIDR.contains(classified)) {
+      Optional<String> outside = outsideCniPool(model, node.get());
+      if (outside.isPresent()) {
+        return new Case(podKey, nodeName, failure, explanation, RootCause.CIDR_CONFLICT, outside.get());
+      }
+    }
     if (explanation == null && node.isPresent() && node.get().notReady()) {
       String message = node.get().ready().message();
       Explanation nodeExplanation = catalog.explain(message);
@@ -253,6 +259,31 @@ public final class SandboxFailureCheck implements Check {
             ? "no FailedCreatePodSandBox event was collected for it, and the node shows no cause"
             : null;
     return new Case(podKey, nodeName, failure, explanation, classified, why);
+  }
+
+  /**
+   * Why a node's pod CIDR lies outside the range its CNI hands out (flannel's Network), or empty:
+   * the drift case, where the CNI agent refuses the node and its pods get no network.
+   */
+  private static Optional<String> outsideCniPool(ClusterModel model, NodeInfo node) {
+    List<dev.podnet.cidr.Cidr> cidrs = CidrChecks.nodeCidrs(node);
+    if (cidrs.isEmpty()) {
+      return Optional.empty();
+    }
+    for (ClusterNetwork.Layer layer : ClusterNetwork.of(model).layers()) {
+      if (!layer.layer().equals("flannel net-conf.json Network")) {
+        continue;
+      }
+      List<dev.podnet.cidr.Cidr> pool = ClusterNetwork.cidrs(layer.value());
+      for (dev.podnet.cidr.Cidr cidr : cidrs) {
+        if (cidr.family() == dev.podnet.cidr.IpFamily.IPV4 && pool.stream().noneMatch(p -> p.contains(cidr))) {
+          return Optional.of(
+              "node " + node.name() + "'s pod CIDR " + cidr.text() + " is outside " + layer.layer() + " "
+                  + layer.value() + " (" + layer.source() + "): the CNI cannot serve it");
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   private Finding finding(

@@ -49,6 +49,7 @@ public record IpamData(
    * @param allocations per ordinal, the index into {@code handles}, or null when the address is free
    * @param handles per attribute index, the handle id holding the address (null for a reservation)
    * @param attributePods per attribute index, {@code namespace/pod} when the attribute names one
+   * @param attributeNodes per attribute index, the node the attribute names, or null
    */
   public record CalicoBlock(
       String name,
@@ -57,11 +58,13 @@ public record IpamData(
       List<Integer> allocations,
       List<String> handles,
       List<String> attributePods,
+      List<String> attributeNodes,
       int unallocated) {
     public CalicoBlock {
       allocations = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(allocations));
       handles = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(handles));
       attributePods = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(attributePods));
+      attributeNodes = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(attributeNodes));
     }
 
     /** Addresses in use. */

@@ -587,7 +587,9 @@ public final class ModelBuilder {
     }
     List<String> handles = new ArrayList<>();
     List<String> pods = new ArrayList<>();
+    List<String> attributeNodes = new ArrayList<>();
     for (JsonNode attribute : spec.path("attributes")) {
+      attributeNodes.add(text(attribute.path("secondary"), "node"));
       handles.add(text(attribute, "handle_id"));
       JsonNode secondary = attribute.path("secondary");
       String namespace = text(secondary, "namespace");
@@ -606,6 +608,7 @@ public final class ModelBuilder {
             allocations,
             handles,
             pods,
+            attributeNodes,
             spec.path("unallocated").size()));
   }
 

@@ -24,13 +24,19 @@ class ExamplesTest {
 
   /** The exit code each scenario must give: 2 for critical findings, 0 for a healthy cluster. */
   static final java.util.Map<String, Integer> EXIT_CODES =
-      java.util.Map.of(
-          "agent-crashloop-one-node", 2,
-          "cni-config-missing", 2,
-          "datastore-unreachable", 2,
-          "healthy", 0,
-          "ipam-exhausted", 2,
-          "node-cidr-missing", 2);
+      java.util.Map.ofEntries(
+          java.util.Map.entry("agent-crashloop-one-node", 2),
+          java.util.Map.entry("calico-leaked-handles", 0),
+          java.util.Map.entry("cidr-drift", 2),
+          java.util.Map.entry("cni-config-missing", 2),
+          java.util.Map.entry("datastore-unreachable", 2),
+          java.util.Map.entry("dual-stack-partial", 0),
+          java.util.Map.entry("healthy", 0),
+          java.util.Map.entry("ipam-exhausted", 2),
+          java.util.Map.entry("managed-eks", 0),
+          java.util.Map.entry("maxpods-over-block", 0),
+          java.util.Map.entry("node-cidr-missing", 2),
+          java.util.Map.entry("out-of-cidrs", 2));
 
   @org.junit.jupiter.api.Test
   void everyExampleHasAnExpectedExitCode() throws IOException {
@@ -58,6 +64,25 @@ class ExamplesTest {
           .sorted()
           .toList()
           .stream();
+    }
+  }
+
+  /**
+   * {@code podnet cidr} and {@code podnet ipam} on every example, table and JSON, with the exit code
+   * recorded at the end of the golden table output.
+   */
+  @ParameterizedTest
+  @MethodSource("examples")
+  void cidrAndIpamGoldenOutputs(String example) throws IOException {
+    for (String command : List.of("cidr", "ipam")) {
+      Run table = run(command, "--snapshot", EXAMPLES.resolve(example).toString());
+      assertThat(table.err()).as("stderr of %s %s", command, example).isEmpty();
+      Golden.assertMatches(
+          Path.of("src/test/resources/golden", command, example + ".txt"),
+          table.out() + "[exit code " + table.exitCode() + "]\n");
+      Run json = run(command, "--snapshot", EXAMPLES.resolve(example).toString(), "-o", "json");
+      Golden.assertMatches(Path.of("src/test/resources/golden", command, example + ".json"), json.out());
+      assertThat(json.exitCode()).isEqualTo(table.exitCode());
     }
   }
 

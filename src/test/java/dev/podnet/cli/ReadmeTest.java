@@ -56,7 +56,10 @@ class ReadmeTest {
   @Test
   void everyCheckAndRootCauseIsDocumented() throws IOException {
     String readme = Files.readString(README, StandardCharsets.UTF_8);
-    for (Check check : CheckRegistry.diagnoseChecks(CauseCatalog.load())) {
+    List<Check> all = new ArrayList<>(CheckRegistry.diagnoseChecks(CauseCatalog.load()));
+    all.addAll(CheckRegistry.cidrChecks());
+    all.addAll(CheckRegistry.ipamChecks());
+    for (Check check : all) {
       assertThat(readme).as("README row for check %s", check.id()).contains("| `" + check.id() + "` |");
     }
     for (RootCause cause : RootCause.values()) {
