@@ -44,8 +44,23 @@ public record ClusterNetwork(
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** Reads every layer of the model. */
+  /** The last model read and its network: every check of a run asks for the same model. */
+  private record Memo(ClusterModel model, ClusterNetwork network) {}
+
+  private static volatile Memo last;
+
+  /** Reads every layer of the model (once per model: the result is remembered by identity). */
   public static ClusterNetwork of(ClusterModel model) {
+    Memo memo = last;
+    if (memo != null && memo.model() == model) {
+      return memo.network();
+    }
+    ClusterNetwork network = read(model);
+    last = new Memo(model, network);
+    return network;
+  }
+
+  private static ClusterNetwork read(ClusterModel model) {
     List<Layer> layers = new ArrayList<>();
     Optional<PodInfo> kcm = NodeCidrExpectation.controllerManager(model);
     Map<String, String> flags = kcm.map(p -> flags(p.command())).orElse(Map.of());
