@@ -24,7 +24,8 @@ public final class CheckRegistry {
         new NodeCidrOverlapCheck(),
         new CidrDriftCheck(),
         new AddressOverlapCheck(),
-        new PodAddressCheck());
+        new PodAddressCheck(),
+        new CiliumNodeCheck());
   }
 
   /** The tables of {@code podnet cidr}. */
