@@ -35,7 +35,8 @@ public final class CheckRegistry {
 
   /** The checks behind {@code podnet ipam}. */
   public static List<Check> ipamChecks() {
-    return List.of(new NodeIpCapacityCheck(), new NodeCidrPoolCheck(), new CalicoIpamCheck());
+    return List.of(
+        new NodeIpCapacityCheck(), new NodeCidrPoolCheck(), new CalicoIpamCheck(), new WhereaboutsCheck());
   }
 
   /** The tables of {@code podnet ipam}. */

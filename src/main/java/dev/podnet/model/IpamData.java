@@ -19,10 +19,11 @@ public record IpamData(
     List<CalicoAffinity> calicoAffinities,
     List<CalicoHandle> calicoHandles,
     List<CiliumNodeInfo> ciliumNodes,
-    List<ClusterCidrObject> clusterCidrs) {
+    List<ClusterCidrObject> clusterCidrs,
+    List<WhereaboutsPool> whereaboutsPools) {
 
   public static final IpamData EMPTY =
-      new IpamData(java.util.Set.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
+      new IpamData(java.util.Set.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
 
   public IpamData {
     podKeys = java.util.Collections.unmodifiableSet(podKeys);
@@ -34,6 +35,18 @@ public record IpamData(
     calicoHandles = List.copyOf(calicoHandles);
     ciliumNodes = List.copyOf(ciliumNodes);
     clusterCidrs = List.copyOf(clusterCidrs);
+    whereaboutsPools = List.copyOf(whereaboutsPools);
+  }
+
+  /**
+   * A Whereabouts IPPool (secondary networks through Multus): its range and who holds addresses.
+   *
+   * @param podRefs {@code namespace/name} of each allocation's pod, in allocation order
+   */
+  public record WhereaboutsPool(String name, String range, List<String> podRefs) {
+    public WhereaboutsPool {
+      podRefs = List.copyOf(podRefs);
+    }
   }
 
   /** An address held by a running pod. */

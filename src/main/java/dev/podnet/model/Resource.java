@@ -44,7 +44,12 @@ public enum Resource {
       "cluster/crds/clustercidrs.networking.k8s.io.json",
       "ClusterCIDR",
       "clustercidrs.networking.k8s.io",
-      "/apis/networking.k8s.io/v1alpha1/clustercidrs");
+      "/apis/networking.k8s.io/v1alpha1/clustercidrs"),
+  WHEREABOUTS_IPPOOLS(
+      "cluster/crds/ippools.whereabouts.cni.cncf.io.json",
+      "IPPool",
+      "ippools.whereabouts.cni.cncf.io",
+      "/apis/whereabouts.cni.cncf.io/v1alpha1/ippools");
 
   private final String path;
   private final String kind;

@@ -154,6 +154,10 @@ public final class ModelBuilder {
           "metadata", Selection.fields("name"),
           "spec", Selection.fields("ipv4", "ipv6", "perNodeHostBits", "nodeSelector"));
 
+  static final Selection WHEREABOUTS_POOL =
+      Selection.of(
+          "metadata", Selection.fields("name"), "spec", Selection.fields("range", "allocations"));
+
   /** The ConfigMaps in kube-system that carry network settings. */
   public static final Set<String> NETWORK_CONFIGMAPS =
       Set.of(
@@ -191,6 +195,7 @@ public final class ModelBuilder {
   private final List<IpamData.CalicoHandle> calicoHandles = new ArrayList<>();
   private final List<IpamData.CiliumNodeInfo> ciliumNodes = new ArrayList<>();
   private final List<IpamData.ClusterCidrObject> clusterCidrs = new ArrayList<>();
+  private final List<IpamData.WhereaboutsPool> whereaboutsPools = new ArrayList<>();
 
   /** The queries for every resource the model is built from. */
   public static List<ListQuery> queries() {
@@ -210,7 +215,8 @@ public final class ModelBuilder {
         new ListQuery(Resource.CALICO_BLOCKAFFINITIES, CALICO_AFFINITY, List.of()),
         new ListQuery(Resource.CALICO_IPAMHANDLES, CALICO_HANDLE, List.of()),
         new ListQuery(Resource.CILIUM_NODES, CILIUM_NODE, List.of()),
-        new ListQuery(Resource.CLUSTER_CIDRS, CLUSTER_CIDR, List.of()));
+        new ListQuery(Resource.CLUSTER_CIDRS, CLUSTER_CIDR, List.of()),
+        new ListQuery(Resource.WHEREABOUTS_IPPOOLS, WHEREABOUTS_POOL, List.of()));
   }
 
   /** Reads every resource from the source and returns the finished model. */
@@ -249,6 +255,7 @@ public final class ModelBuilder {
       case CALICO_IPAMHANDLES -> acceptCalicoHandle(item);
       case CILIUM_NODES -> acceptCiliumNode(item);
       case CLUSTER_CIDRS -> acceptClusterCidr(item);
+      case WHEREABOUTS_IPPOOLS -> acceptWhereaboutsPool(item);
     }
   }
 
@@ -548,7 +555,8 @@ public final class ModelBuilder {
             sortedBy(calicoAffinities, IpamData.CalicoAffinity::name),
             sortedBy(calicoHandles, IpamData.CalicoHandle::name),
             sortedBy(ciliumNodes, IpamData.CiliumNodeInfo::name),
-            sortedBy(clusterCidrs, IpamData.ClusterCidrObject::name)));
+            sortedBy(clusterCidrs, IpamData.ClusterCidrObject::name),
+            sortedBy(whereaboutsPools, IpamData.WhereaboutsPool::name)));
   }
 
   private static <T> List<T> sortedBy(List<T> items, java.util.function.Function<T, String> key) {
@@ -640,6 +648,14 @@ public final class ModelBuilder {
             strings(item.path("spec").path("ipam").path("podCIDRs")),
             text(ipamStatus.path("operator-status"), "error"),
             ipamStatus.path("used").size()));
+  }
+
+  private void acceptWhereaboutsPool(JsonNode item) {
+    JsonNode spec = item.path("spec");
+    List<String> podRefs = new ArrayList<>();
+    spec.path("allocations").fields().forEachRemaining(e -> podRefs.add(text(e.getValue(), "podref")));
+    whereaboutsPools.add(
+        new IpamData.WhereaboutsPool(text(item.path("metadata"), "name"), text(spec, "range"), podRefs));
   }
 
   private void acceptClusterCidr(JsonNode item) {
