@@ -13,7 +13,9 @@ import picocli.CommandLine.Command;
       ExplainCommand.class,
       CidrCommand.class,
       IpamCommand.class,
-      PlanCommand.class
+      PlanCommand.class,
+      NodeCommand.class,
+      BundleCommand.class
     },
     footer = {
       "",
