@@ -56,7 +56,15 @@ public final class Diagnoser {
   }
 
   public Diagnosis diagnose(ClusterModel model) {
-    List<Finding> raw = new ArrayList<>();
+    return diagnose(model, List.of());
+  }
+
+  /**
+   * Diagnoses the model together with findings made elsewhere about the same cluster (the node
+   * folders of a snapshot), so they merge with the checks' findings on the same cause and node.
+   */
+  public Diagnosis diagnose(ClusterModel model, List<Finding> external) {
+    List<Finding> raw = new ArrayList<>(external);
     List<Diagnosis.SkippedCheck> skipped = new ArrayList<>();
     List<Check> applicable = checks.stream().filter(c -> c.applies(model)).toList();
     for (Check check : applicable) {

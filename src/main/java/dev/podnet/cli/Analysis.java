@@ -25,11 +25,24 @@ final class Analysis {
       List<View> views,
       PrintWriter out)
       throws IOException {
+    return run(command, source, output, checks, views, model -> List.of(), out);
+  }
+
+  /** As {@link #run}, with findings made outside the checks from the model (node folders). */
+  static int run(
+      String command,
+      SourceOptions source,
+      OutputOptions output,
+      List<Check> checks,
+      List<View> views,
+      java.util.function.Function<ClusterModel, List<dev.podnet.check.Finding>> external,
+      PrintWriter out)
+      throws IOException {
     var format = output.format();
     Diagnosis diagnosis;
     try (ClusterSource clusterSource = source.open()) {
       ClusterModel model = ModelBuilder.build(clusterSource);
-      diagnosis = new Diagnoser(command, checks, views).diagnose(model);
+      diagnosis = new Diagnoser(command, checks, views).diagnose(model, external.apply(model));
     } catch (SourceException e) {
       throw new UserError(e.getMessage(), Main.SOURCE_UNREADABLE);
     }

@@ -1,7 +1,11 @@
 package dev.podnet.cli;
 
 import dev.podnet.check.CheckRegistry;
+import dev.podnet.check.Finding;
 import dev.podnet.classify.CauseCatalog;
+import dev.podnet.model.ClusterModel;
+import dev.podnet.node.NodeFilesException;
+import dev.podnet.node.SnapshotNodes;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -31,6 +35,25 @@ final class DiagnoseCommand implements Callable<Integer> {
         output,
         CheckRegistry.diagnoseChecks(CauseCatalog.load()),
         List.of(),
+        this::nodeFindings,
         spec.commandLine().getOut());
+  }
+
+  /** The node-level findings of the snapshot's node folders, when it has any. */
+  private List<Finding> nodeFindings(ClusterModel model) {
+    if (source.snapshot == null) {
+      return List.of();
+    }
+    try {
+      return SnapshotNodes.findings(
+          source.snapshot,
+          node ->
+              model.node(node)
+                  .filter(n -> !n.effectivePodCidrs().isEmpty())
+                  .map(n -> n.effectivePodCidrs().get(0))
+                  .orElse(null));
+    } catch (NodeFilesException e) {
+      throw new UserError(e.getMessage(), Main.SOURCE_UNREADABLE);
+    }
   }
 }

@@ -26,6 +26,10 @@ class ExamplesTest {
   static final java.util.Map<String, Integer> EXIT_CODES =
       java.util.Map.ofEntries(
           java.util.Map.entry("agent-crashloop-one-node", 2),
+          java.util.Map.entry("binary-missing", 2),
+          java.util.Map.entry("flannel-subnet-mismatch", 2),
+          java.util.Map.entry("host-local-leak", 2),
+          java.util.Map.entry("stale-config-first", 2),
           java.util.Map.entry("calico-leaked-handles", 0),
           java.util.Map.entry("cidr-drift", 2),
           java.util.Map.entry("cni-config-missing", 2),
