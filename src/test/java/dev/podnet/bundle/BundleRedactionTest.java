@@ -223,7 +223,7 @@ class BundleRedactionTest {
   @Test
   void realCniConfigsHoldNothingToRedact() throws Exception {
     Redactor redactor = new Redactor(new byte[] {1});
-    try (var files = java.nio.file.Files.list(Path.of("../shared/fixtures/cni-configs"))) {
+    try (var files = java.nio.file.Files.list(Path.of("src/test/resources/dev/podnet/node/cni-configs"))) {
       for (Path file : files.toList()) {
         String text = java.nio.file.Files.readString(file, StandardCharsets.UTF_8);
         assertThat(redactor.redactText(text, file.getFileName().toString(), null)).as(file.toString()).isEqualTo(text);
