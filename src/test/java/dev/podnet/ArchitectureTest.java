@@ -25,7 +25,8 @@ class ArchitectureTest {
   void onlySourceFixAndServeTouchFabric8() {
     noClasses()
         .that()
-        .resideOutsideOfPackages("dev.podnet.source..", "dev.podnet.fix..", "dev.podnet.serve..", "dev.podnet.bundle..")
+        .resideOutsideOfPackages(
+            "dev.podnet.source..", "dev.podnet.fix..", "dev.podnet.serve..", "dev.podnet.bundle..")
         .should()
         .dependOnClassesThat()
         .resideInAPackage("io.fabric8..")

@@ -30,7 +30,8 @@ public final class BundleCollector {
   static final List<String> CONFIGMAP_NAMESPACES = List.of("kube-system", "kube-flannel");
 
   /** Bounds on one node's files: configs, state and log tails are small; a bomb is not. */
-  static final SafeArchive.Limits NODE_FILE_LIMITS = new SafeArchive.Limits(1L << 30, 100_000, 1_000);
+  static final SafeArchive.Limits NODE_FILE_LIMITS =
+      new SafeArchive.Limits(1L << 30, 100_000, 1_000);
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final JsonFactory FACTORY = JSON.getFactory();
@@ -59,7 +60,12 @@ public final class BundleCollector {
    * @param notes receives one-line notes for stderr (skipped nodes, refused lists)
    */
   public BundleCollector(
-      RawListCopier lists, NodeFileFetcher nodeFiles, Redactor redactor, Clock clock, Progress progress, Consumer<String> notes) {
+      RawListCopier lists,
+      NodeFileFetcher nodeFiles,
+      Redactor redactor,
+      Clock clock,
+      Progress progress,
+      Consumer<String> notes) {
     this.lists = lists;
     this.nodeFiles = nodeFiles;
     this.redactor = redactor;
@@ -81,21 +87,26 @@ public final class BundleCollector {
       for (Resource resource : Resource.values()) {
         Predicate<ObjectNode> keep =
             switch (resource) {
-              case NODES -> item -> {
-                boolean kept = narrowing.keepsNode(item);
-                if (kept) {
-                  nodeNames.add(item.path("metadata").path("name").asText());
-                }
-                return kept;
-              };
+              case NODES ->
+                  item -> {
+                    boolean kept = narrowing.keepsNode(item);
+                    if (kept) {
+                      nodeNames.add(item.path("metadata").path("name").asText());
+                    }
+                    return kept;
+                  };
               case PODS -> narrowing::keepsPod;
               case EVENTS -> narrowing::keepsEvent;
-              case CONFIGMAPS -> item -> ModelBuilder.NETWORK_CONFIGMAPS.contains(item.path("metadata").path("name").asText());
+              case CONFIGMAPS ->
+                  item ->
+                      ModelBuilder.NETWORK_CONFIGMAPS.contains(
+                          item.path("metadata").path("name").asText());
               default -> item -> true;
             };
         ListCopy copy = copyList(writer, resource, apiPaths(resource, narrowing), keep);
         if (copy.refused() == null) {
-          collected.add(new BundleManifest.CollectedFile(resource.path(), copy.items(), copy.requests()));
+          collected.add(
+              new BundleManifest.CollectedFile(resource.path(), copy.items(), copy.requests()));
         } else {
           notCollected.add(new BundleManifest.NotCollected(resource.path(), copy.refused()));
           if (!resource.optional()) {
@@ -134,9 +145,10 @@ public final class BundleCollector {
     List<String> namespaces =
         switch (resource) {
           case CONFIGMAPS -> CONFIGMAP_NAMESPACES;
-          case PODS, EVENTS -> narrowing.pods().isEmpty() && narrowing.nodes().isEmpty()
-              ? narrowing.namespaces().stream().sorted().toList()
-              : List.of();
+          case PODS, EVENTS ->
+              narrowing.pods().isEmpty() && narrowing.nodes().isEmpty()
+                  ? narrowing.namespaces().stream().sorted().toList()
+                  : List.of();
           default -> List.of();
         };
     if (namespaces.isEmpty()) {
@@ -150,8 +162,11 @@ public final class BundleCollector {
 
   private record ListCopy(long items, int requests, String refused) {}
 
-  /** Copies one resource's lists into one List file; the file is dropped when the server refused. */
-  private ListCopy copyList(BundleWriter writer, Resource resource, List<String> paths, Predicate<ObjectNode> keep)
+  /**
+   * Copies one resource's lists into one List file; the file is dropped when the server refused.
+   */
+  private ListCopy copyList(
+      BundleWriter writer, Resource resource, List<String> paths, Predicate<ObjectNode> keep)
       throws SourceException, IOException {
     BundleWriter.Entry entry = writer.newEntry(resource.path());
     JsonGenerator json = FACTORY.createGenerator(entry);
@@ -208,13 +223,16 @@ public final class BundleCollector {
     }
   }
 
-  /** {@code v1} for {@code /api/v1/...}, {@code group/version} for {@code /apis/group/version/...}. */
+  /**
+   * {@code v1} for {@code /api/v1/...}, {@code group/version} for {@code /apis/group/version/...}.
+   */
   static String apiVersion(String path) {
     String[] parts = path.split("/");
     return "api".equals(parts[1]) ? parts[2] : parts[2] + "/" + parts[3];
   }
 
-  private BundleManifest.NodeFiles collectNode(BundleWriter writer, String node) throws IOException {
+  private BundleManifest.NodeFiles collectNode(BundleWriter writer, String node)
+      throws IOException {
     progress.update("bundle: node files of " + node);
     List<String> files = new ArrayList<>();
     try {
@@ -229,10 +247,12 @@ public final class BundleCollector {
                     String file = "nodes/" + node + "/" + path;
                     byte[] bytes = content.readAllBytes();
                     if (isBinary(bytes)) {
-                      notes.accept("node files of " + node + ": " + path + " is binary; not bundled");
+                      notes.accept(
+                          "node files of " + node + ": " + path + " is binary; not bundled");
                       return;
                     }
-                    String text = redactor.redactText(new String(bytes, StandardCharsets.UTF_8), file, null);
+                    String text =
+                        redactor.redactText(new String(bytes, StandardCharsets.UTF_8), file, null);
                     writer.add(file, text.getBytes(StandardCharsets.UTF_8));
                     files.add(file);
                   }));

@@ -11,8 +11,8 @@ import java.util.List;
 
 /**
  * The {@code manifest.json} of a bundle (DESIGN.md section 3): who collected it from where and
- * when, with which podnet, what was collected and what not and why, how it was narrowed, what
- * node files were taken, every request made, and every redaction (never a secret).
+ * when, with which podnet, what was collected and what not and why, how it was narrowed, what node
+ * files were taken, every request made, and every redaction (never a secret).
  */
 public record BundleManifest(
     String podnetVersion,
@@ -28,13 +28,17 @@ public record BundleManifest(
   /** The manifest's format version. */
   public static final int SCHEMA_VERSION = 1;
 
-  /** A file written: how many items (or bytes, for node files) and how many API requests it took. */
+  /**
+   * A file written: how many items (or bytes, for node files) and how many API requests it took.
+   */
   public record CollectedFile(String file, long items, int requests) {}
 
   /** A file not written, and why. */
   public record NotCollected(String file, String reason) {}
 
-  /** What {@code --node-files} got from one node: the files written, or why the node was skipped. */
+  /**
+   * What {@code --node-files} got from one node: the files written, or why the node was skipped.
+   */
   public record NodeFiles(String node, List<String> files, String skipped) {
     public NodeFiles {
       files = List.copyOf(files);
@@ -113,7 +117,8 @@ public record BundleManifest(
     return bytes.toByteArray();
   }
 
-  private static void writeStrings(JsonGenerator json, String field, Collection<String> values) throws IOException {
+  private static void writeStrings(JsonGenerator json, String field, Collection<String> values)
+      throws IOException {
     json.writeArrayFieldStart(field);
     for (String value : values) {
       json.writeString(value);

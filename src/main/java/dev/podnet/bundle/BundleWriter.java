@@ -11,8 +11,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.Set;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -37,7 +37,8 @@ public final class BundleWriter implements Closeable {
   private boolean committed;
   private boolean entryOpen;
 
-  private BundleWriter(Path target, boolean replace, Path partial, Path staging, TarArchiveOutputStream tar) {
+  private BundleWriter(
+      Path target, boolean replace, Path partial, Path staging, TarArchiveOutputStream tar) {
     this.target = target;
     this.replace = replace;
     this.partial = partial;
@@ -68,10 +69,12 @@ public final class BundleWriter implements Closeable {
     String suffix = ".partial-" + HexFormat.of().formatHex(random);
     Path partial = parent.resolve(absolute.getFileName() + suffix);
     Path staging = parent.resolve(absolute.getFileName() + suffix + ".entry");
-    OutputStream file = Files.newOutputStream(partial, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+    OutputStream file =
+        Files.newOutputStream(partial, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     try {
       TarArchiveOutputStream tar =
-          new TarArchiveOutputStream(new GzipCompressorOutputStream(new BufferedOutputStream(file, 1 << 16)));
+          new TarArchiveOutputStream(
+              new GzipCompressorOutputStream(new BufferedOutputStream(file, 1 << 16)));
       tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
       tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
       return new BundleWriter(absolute, replace, partial, staging, tar);
@@ -82,7 +85,9 @@ public final class BundleWriter implements Closeable {
     }
   }
 
-  /** The modification time of entries written from now on (the collection time, not the wall clock). */
+  /**
+   * The modification time of entries written from now on (the collection time, not the wall clock).
+   */
   public void entryTime(java.time.Instant time) {
     this.entryTime = time.toEpochMilli();
   }
@@ -100,7 +105,8 @@ public final class BundleWriter implements Closeable {
       throw new IllegalStateException("bundle already committed");
     }
     if (entryOpen) {
-      throw new IllegalStateException("one entry at a time: close the one before " + path + " first");
+      throw new IllegalStateException(
+          "one entry at a time: close the one before " + path + " first");
     }
     if (!written.add(path)) {
       throw new IllegalArgumentException(path + " written twice");
@@ -120,7 +126,10 @@ public final class BundleWriter implements Closeable {
       this.staged =
           new BufferedOutputStream(
               Files.newOutputStream(
-                  staging, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE),
+                  staging,
+                  StandardOpenOption.CREATE,
+                  StandardOpenOption.TRUNCATE_EXISTING,
+                  StandardOpenOption.WRITE),
               1 << 16);
     }
 
@@ -183,7 +192,8 @@ public final class BundleWriter implements Closeable {
       channel.force(true);
     }
     if (replace) {
-      Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(
+          partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } else {
       // rename(2) replaces silently; a hard link fails if the target appeared meanwhile
       boolean linked;
@@ -191,7 +201,8 @@ public final class BundleWriter implements Closeable {
         Files.createLink(target, partial);
         linked = true;
       } catch (FileAlreadyExistsException e) {
-        throw new FileAlreadyExistsException(target + ": already exists; pass --force to replace it");
+        throw new FileAlreadyExistsException(
+            target + ": already exists; pass --force to replace it");
       } catch (IOException | UnsupportedOperationException noHardLinks) {
         linked = false;
       }
@@ -200,7 +211,8 @@ public final class BundleWriter implements Closeable {
         Files.delete(partial);
       } else {
         if (Files.exists(target)) {
-          throw new FileAlreadyExistsException(target + ": already exists; pass --force to replace it");
+          throw new FileAlreadyExistsException(
+              target + ": already exists; pass --force to replace it");
         }
         Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
       }

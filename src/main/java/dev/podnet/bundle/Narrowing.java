@@ -25,7 +25,9 @@ public final class Narrowing {
 
   public Narrowing(List<String> namespaces, List<String> pods, List<String> nodes) {
     for (String pod : pods) {
-      if (pod.indexOf('/') <= 0 || pod.indexOf('/') == pod.length() - 1 || pod.indexOf('/') != pod.lastIndexOf('/')) {
+      if (pod.indexOf('/') <= 0
+          || pod.indexOf('/') == pod.length() - 1
+          || pod.indexOf('/') != pod.lastIndexOf('/')) {
         throw new IllegalArgumentException("--pod takes NAMESPACE/NAME, got '" + pod + "'");
       }
     }
@@ -87,12 +89,15 @@ public final class Narrowing {
     String kind = involved.path("kind").asText();
     String name = involved.path("name").asText();
     if ("Pod".equals(kind)) {
-      String namespace = involved.path("namespace").asText(event.path("metadata").path("namespace").asText());
+      String namespace =
+          involved.path("namespace").asText(event.path("metadata").path("namespace").asText());
       return keptPods.contains(namespace + "/" + name);
     }
     if ("Node".equals(kind)) {
       return nodes.contains(name);
     }
-    return pods.isEmpty() && nodes.isEmpty() && namespaces.contains(event.path("metadata").path("namespace").asText());
+    return pods.isEmpty()
+        && nodes.isEmpty()
+        && namespaces.contains(event.path("metadata").path("namespace").asText());
   }
 }

@@ -1,10 +1,10 @@
 package dev.podnet.bundle;
 
+import dev.podnet.source.RawListCopier;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
-import dev.podnet.source.RawListCopier;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -27,6 +27,7 @@ import java.util.Locale;
 public final class PodNodeFileFetcher implements NodeFileFetcher {
   /** The label every podnet node-file pod carries; its value is the bundle run's id. */
   public static final String RUN_LABEL = "podnet.dev/bundle";
+
   /** The default image: a shell, tar, gzip and base64 in 2 MB. */
   public static final String DEFAULT_IMAGE = "busybox:1.36";
 
@@ -44,7 +45,9 @@ public final class PodNodeFileFetcher implements NodeFileFetcher {
           + "cp -RL /host/run/flannel /out/run/ 2>/dev/null\n"
           + "ls -ln /host/opt/cni/bin > /out/opt/cni/bin.txt 2>&1\n"
           + "for f in kubelet containerd crio; do\n"
-          + "  [ -f /host/var/log/$f.log ] && tail -c " + LOG_TAIL_BYTES + " /host/var/log/$f.log > /out/logs/$f.log\n"
+          + "  [ -f /host/var/log/$f.log ] && tail -c "
+          + LOG_TAIL_BYTES
+          + " /host/var/log/$f.log > /out/logs/$f.log\n"
           + "done\n"
           + "cd /out && tar -cf - . | gzip -c | base64\n";
 
@@ -57,7 +60,8 @@ public final class PodNodeFileFetcher implements NodeFileFetcher {
    * @param runTimeout how long a started pod may take to finish
    * @param runId the value of the {@value #RUN_LABEL} label
    */
-  public record Settings(String image, String namespace, Duration startTimeout, Duration runTimeout, String runId) {}
+  public record Settings(
+      String image, String namespace, Duration startTimeout, Duration runTimeout, String runId) {}
 
   private final KubernetesClient client;
   private final Settings settings;
@@ -76,7 +80,8 @@ public final class PodNodeFileFetcher implements NodeFileFetcher {
 
   /** A fetcher with its own client for the cluster the lists come from; {@link #close()} it. */
   public static PodNodeFileFetcher forCluster(RawListCopier lists, Settings settings) {
-    return new PodNodeFileFetcher(new KubernetesClientBuilder().withConfig(lists.config()).build(), settings, true);
+    return new PodNodeFileFetcher(
+        new KubernetesClientBuilder().withConfig(lists.config()).build(), settings, true);
   }
 
   @Override
@@ -90,19 +95,39 @@ public final class PodNodeFileFetcher implements NodeFileFetcher {
   public void fetch(String node, ArchiveHandler handler) throws NodeSkipped, IOException {
     String name;
     try {
-      name = client.pods().inNamespace(settings.namespace()).resource(pod(node)).create().getMetadata().getName();
+      name =
+          client
+              .pods()
+              .inNamespace(settings.namespace())
+              .resource(pod(node))
+              .create()
+              .getMetadata()
+              .getName();
     } catch (KubernetesClientException e) {
       throw new NodeSkipped(
-          "cannot create a pod in namespace " + settings.namespace() + " (HTTP " + e.getCode() + "): "
-              + SafeArchive.firstLine(String.valueOf(e.getStatus() == null ? e.getMessage() : e.getStatus().getMessage())));
+          "cannot create a pod in namespace "
+              + settings.namespace()
+              + " (HTTP "
+              + e.getCode()
+              + "): "
+              + SafeArchive.firstLine(
+                  String.valueOf(
+                      e.getStatus() == null ? e.getMessage() : e.getStatus().getMessage())));
     }
     try {
       awaitCompletion(name);
-      try (InputStream log = client.pods().inNamespace(settings.namespace()).withName(name).getLogInputStream()) {
+      try (InputStream log =
+          client.pods().inNamespace(settings.namespace()).withName(name).getLogInputStream()) {
         handler.read(Base64.getMimeDecoder().wrap(log));
       }
     } catch (KubernetesClientException e) {
-      throw new NodeSkipped("pod " + settings.namespace() + "/" + name + ": " + SafeArchive.firstLine(String.valueOf(e.getMessage())));
+      throw new NodeSkipped(
+          "pod "
+              + settings.namespace()
+              + "/"
+              + name
+              + ": "
+              + SafeArchive.firstLine(String.valueOf(e.getMessage())));
     } finally {
       delete(name);
     }
@@ -114,12 +139,21 @@ public final class PodNodeFileFetcher implements NodeFileFetcher {
     boolean running = false;
     while (true) {
       Pod pod = client.pods().inNamespace(settings.namespace()).withName(name).get();
-      String phase = pod == null || pod.getStatus() == null ? "Unknown" : String.valueOf(pod.getStatus().getPhase());
+      String phase =
+          pod == null || pod.getStatus() == null
+              ? "Unknown"
+              : String.valueOf(pod.getStatus().getPhase());
       if ("Succeeded".equals(phase)) {
         return;
       }
       if ("Failed".equals(phase) || pod == null) {
-        throw new NodeSkipped("pod " + settings.namespace() + "/" + name + " " + (pod == null ? "disappeared" : "failed"));
+        throw new NodeSkipped(
+            "pod "
+                + settings.namespace()
+                + "/"
+                + name
+                + " "
+                + (pod == null ? "disappeared" : "failed"));
       }
       if (!running && "Running".equals(phase)) {
         running = true;
@@ -128,8 +162,15 @@ public final class PodNodeFileFetcher implements NodeFileFetcher {
       }
       if (System.nanoTime() - started > limit.toNanos()) {
         throw new NodeSkipped(
-            "pod " + settings.namespace() + "/" + name + (running ? " did not finish within " : " did not start within ")
-                + limit.toSeconds() + " s (phase " + phase + ")");
+            "pod "
+                + settings.namespace()
+                + "/"
+                + name
+                + (running ? " did not finish within " : " did not start within ")
+                + limit.toSeconds()
+                + " s (phase "
+                + phase
+                + ")");
       }
       try {
         Thread.sleep(500);
@@ -154,8 +195,19 @@ public final class PodNodeFileFetcher implements NodeFileFetcher {
     List<io.fabric8.kubernetes.api.model.VolumeMount> mounts = new ArrayList<>();
     for (String path : HOST_PATHS) {
       String volume = "host" + path.replaceAll("[^a-z0-9]", "-").toLowerCase(Locale.ROOT);
-      volumes.add(new VolumeBuilder().withName(volume).withNewHostPath().withPath(path).endHostPath().build());
-      mounts.add(new VolumeMountBuilder().withName(volume).withMountPath("/host" + path).withReadOnly(true).build());
+      volumes.add(
+          new VolumeBuilder()
+              .withName(volume)
+              .withNewHostPath()
+              .withPath(path)
+              .endHostPath()
+              .build());
+      mounts.add(
+          new VolumeMountBuilder()
+              .withName(volume)
+              .withMountPath("/host" + path)
+              .withReadOnly(true)
+              .build());
     }
     return new PodBuilder()
         .withNewMetadata()
@@ -169,7 +221,8 @@ public final class PodNodeFileFetcher implements NodeFileFetcher {
         .withHostPID(false)
         .withRestartPolicy("Never")
         .withAutomountServiceAccountToken(false)
-        .withActiveDeadlineSeconds(settings.startTimeout().plus(settings.runTimeout()).toSeconds() + 30)
+        .withActiveDeadlineSeconds(
+            settings.startTimeout().plus(settings.runTimeout()).toSeconds() + 30)
         .addNewToleration()
         .withOperator("Exists")
         .endToleration()

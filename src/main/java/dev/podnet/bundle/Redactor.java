@@ -65,8 +65,16 @@ public final class Redactor {
                       + ")\"\\s*:\\s*\"([^\"<][^\"]*)\""),
               1,
               true),
-          new Rule("jwt", Pattern.compile("eyJ[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]*"), 0, false),
-          new Rule("bearer-token", Pattern.compile("(?i)\\bbearer\\s+([A-Za-z0-9._~+/-]{8,}=*)"), 1, false),
+          new Rule(
+              "jwt",
+              Pattern.compile("eyJ[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]*"),
+              0,
+              false),
+          new Rule(
+              "bearer-token",
+              Pattern.compile("(?i)\\bbearer\\s+([A-Za-z0-9._~+/-]{8,}=*)"),
+              1,
+              false),
           new Rule(
               "aws-secret-access-key",
               Pattern.compile(
@@ -74,16 +82,20 @@ public final class Redactor {
                       + "[\"']?\\s*[=:]\\s*[\"']?([A-Za-z0-9/+=]{40})(?![A-Za-z0-9/+=])"),
               1,
               false),
-          new Rule("aws-access-key-id", Pattern.compile("\\b(?:AKIA|ASIA)[0-9A-Z]{16}\\b"), 0, false),
+          new Rule(
+              "aws-access-key-id", Pattern.compile("\\b(?:AKIA|ASIA)[0-9A-Z]{16}\\b"), 0, false),
           new Rule(
               "password",
               Pattern.compile(
-                  "(?i)(?<![A-Za-z0-9])(?:[A-Za-z0-9]+[_-])?(?:" + KEYWORDS + ")[\"']?\\s*[=:]\\s*[\"']?([^\\s\"',;&<][^\\s\"',;&]*)"),
+                  "(?i)(?<![A-Za-z0-9])(?:[A-Za-z0-9]+[_-])?(?:"
+                      + KEYWORDS
+                      + ")[\"']?\\s*[=:]\\s*[\"']?([^\\s\"',;&<][^\\s\"',;&]*)"),
               1,
               true));
 
   /** Environment variable names whose literal values are redacted. */
-  private static final Pattern SECRET_ENV_NAME = Pattern.compile("(?i).*(PASSWORD|TOKEN|SECRET|KEY).*");
+  private static final Pattern SECRET_ENV_NAME =
+      Pattern.compile("(?i).*(PASSWORD|TOKEN|SECRET|KEY).*");
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -152,7 +164,9 @@ public final class Redactor {
     return out.append(text, copied, text.length()).toString();
   }
 
-  /** True when the offset lies in an earlier rule's marker, whose kind may itself read like a key. */
+  /**
+   * True when the offset lies in an earlier rule's marker, whose kind may itself read like a key.
+   */
   private static boolean insideMarker(String text, int offset) {
     int open = text.lastIndexOf("<redacted:", offset);
     return open >= 0 && text.indexOf('>', open) >= offset;
@@ -160,7 +174,10 @@ public final class Redactor {
 
   /** Paths are not secrets: {@code --etcd-keyfile=/etc/etcd/client.key} stays. */
   private static boolean looksLikePath(String value) {
-    return value.startsWith("/") || value.startsWith("./") || value.startsWith("${") || value.startsWith("$(");
+    return value.startsWith("/")
+        || value.startsWith("./")
+        || value.startsWith("${")
+        || value.startsWith("$(");
   }
 
   private static String location(String where, String text, int offset) {
@@ -183,9 +200,8 @@ public final class Redactor {
 
   /**
    * Redacts one Kubernetes object in place: every string value (annotations holding JSON, such as
-   * {@code last-applied-configuration}, are redacted as objects), and literal values of
-   * environment variables named like {@code *PASSWORD*}, {@code *TOKEN*}, {@code *SECRET*}, {@code
-   * *KEY*}.
+   * {@code last-applied-configuration}, are redacted as objects), and literal values of environment
+   * variables named like {@code *PASSWORD*}, {@code *TOKEN*}, {@code *SECRET*}, {@code *KEY*}.
    */
   public void redactObject(ObjectNode item, String file) {
     JsonNode metadata = item.path("metadata");
@@ -250,7 +266,10 @@ public final class Redactor {
       String name = variable.path("name").asText("");
       JsonNode value = variable.get("value");
       String where = object + " " + path + "[" + i + "].value";
-      if (value != null && value.isTextual() && !value.asText().isEmpty() && SECRET_ENV_NAME.matcher(name).matches()) {
+      if (value != null
+          && value.isTextual()
+          && !value.asText().isEmpty()
+          && SECRET_ENV_NAME.matcher(name).matches()) {
         String marker = marker("env-secret", value.asText());
         variable.put("value", marker);
         redactions.add(new Redaction(file, where + " (" + name + ")", "env-secret", marker));

@@ -28,7 +28,10 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
  */
 public final class SafeArchive {
   private static final int BUFFER = 1 << 16;
-  /** Bytes read before the compression ratio is judged: small archives compress well legitimately. */
+
+  /**
+   * Bytes read before the compression ratio is judged: small archives compress well legitimately.
+   */
   private static final long RATIO_GRACE_BYTES = 1 << 20;
 
   private SafeArchive() {}
@@ -51,7 +54,9 @@ public final class SafeArchive {
     }
   }
 
-  /** Receives one regular file of an archive; the stream ends with the entry and need not be read. */
+  /**
+   * Receives one regular file of an archive; the stream ends with the entry and need not be read.
+   */
   @FunctionalInterface
   public interface EntryHandler {
     /**
@@ -80,7 +85,8 @@ public final class SafeArchive {
     Counting compressed = new Counting(new BufferedInputStream(archive, BUFFER), null, null);
     Guard guard = new Guard(name, limits, compressed);
     String entryName = null;
-    try (TarArchiveInputStream tar = new TarArchiveInputStream(guard.wrap(decompress(compressed)))) {
+    try (TarArchiveInputStream tar =
+        new TarArchiveInputStream(guard.wrap(decompress(compressed)))) {
       TarArchiveEntry entry;
       long entries = 0;
       while ((entry = tar.getNextEntry()) != null) {
@@ -95,7 +101,10 @@ public final class SafeArchive {
         }
         if (entry.getSize() > limits.maxTotalBytes() - guard.uncompressed.count) {
           throw guard.refuse(
-              "declares " + entry.getSize() + " bytes, beyond the limit of " + limits.maxTotalBytes()
+              "declares "
+                  + entry.getSize()
+                  + " bytes, beyond the limit of "
+                  + limits.maxTotalBytes()
                   + " uncompressed bytes (a decompression bomb?)");
         }
         handler.file(path, new Unclosable(tar));
@@ -106,11 +115,17 @@ public final class SafeArchive {
       throw truncated(name, entryName, e);
     } catch (IOException e) {
       String message = String.valueOf(e.getMessage());
-      if (message.contains("runcated") || message.contains("nexpected end") || message.contains("end of")) {
+      if (message.contains("runcated")
+          || message.contains("nexpected end")
+          || message.contains("end of")) {
         throw truncated(name, entryName, e);
       }
       throw new UnsafeArchiveException(
-          name + (entryName == null ? "" : ": entry '" + entryName + "'") + ": cannot be read: " + firstLine(message), e);
+          name
+              + (entryName == null ? "" : ": entry '" + entryName + "'")
+              + ": cannot be read: "
+              + firstLine(message),
+          e);
     }
   }
 
@@ -136,13 +151,15 @@ public final class SafeArchive {
           (path, content) -> {
             Path destination = staging.resolve(path).normalize();
             if (!destination.startsWith(staging)) {
-              throw new UnsafeArchiveException(name + ": entry '" + path + "' leads outside the target; archive refused");
+              throw new UnsafeArchiveException(
+                  name + ": entry '" + path + "' leads outside the target; archive refused");
             }
             Files.createDirectories(destination.getParent());
             try {
               Files.copy(content, destination);
             } catch (FileAlreadyExistsException e) {
-              throw new UnsafeArchiveException(name + ": entry '" + path + "' appears twice; archive refused", e);
+              throw new UnsafeArchiveException(
+                  name + ": entry '" + path + "' appears twice; archive refused", e);
             }
           });
       Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
@@ -155,19 +172,25 @@ public final class SafeArchive {
   }
 
   /** The entry's relative path, or a refusal for names and types a snapshot never has. */
-  static String checkedPath(String archiveName, TarArchiveEntry entry) throws UnsafeArchiveException {
+  static String checkedPath(String archiveName, TarArchiveEntry entry)
+      throws UnsafeArchiveException {
     String entryName = entry.getName();
     String prefix = archiveName + ": entry '" + entryName + "' ";
     if (entry.isSymbolicLink() || entry.isLink()) {
       throw new UnsafeArchiveException(
-          prefix + "is a " + (entry.isSymbolicLink() ? "symbolic" : "hard") + " link (to '" + entry.getLinkName()
+          prefix
+              + "is a "
+              + (entry.isSymbolicLink() ? "symbolic" : "hard")
+              + " link (to '"
+              + entry.getLinkName()
               + "'); archives with links are refused");
     }
     if (entry.isCharacterDevice() || entry.isBlockDevice() || entry.isFIFO()) {
       throw new UnsafeArchiveException(prefix + "is a device file or FIFO; archive refused");
     }
     if (!entry.isFile() && !entry.isDirectory()) {
-      throw new UnsafeArchiveException(prefix + "has an unsupported type '" + (char) entry.getLinkFlag() + "'; archive refused");
+      throw new UnsafeArchiveException(
+          prefix + "has an unsupported type '" + (char) entry.getLinkFlag() + "'; archive refused");
     }
     String normalised = entryName.replace('\\', '/');
     if (normalised.indexOf('\0') >= 0) {
@@ -189,9 +212,12 @@ public final class SafeArchive {
     return path.toString();
   }
 
-  private static UnsafeArchiveException truncated(String name, String entryName, IOException cause) {
+  private static UnsafeArchiveException truncated(
+      String name, String entryName, IOException cause) {
     return new UnsafeArchiveException(
-        name + ": truncated archive" + (entryName == null ? "" : " at entry '" + entryName + "'")
+        name
+            + ": truncated archive"
+            + (entryName == null ? "" : " at entry '" + entryName + "'")
             + " (unexpected end of data)",
         cause);
   }
@@ -244,18 +270,29 @@ public final class SafeArchive {
 
     void check(long total, long compressedBytes) throws UnsafeArchiveException {
       if (total > limits.maxTotalBytes()) {
-        throw refuse("expands beyond the limit of " + limits.maxTotalBytes() + " uncompressed bytes (a decompression bomb?)");
+        throw refuse(
+            "expands beyond the limit of "
+                + limits.maxTotalBytes()
+                + " uncompressed bytes (a decompression bomb?)");
       }
       if (total > RATIO_GRACE_BYTES && total / Math.max(1, compressedBytes) > limits.maxRatio()) {
         throw refuse(
-            "expands " + total / Math.max(1, compressedBytes) + " times its compressed size, beyond the limit of "
-                + limits.maxRatio() + " (a decompression bomb?)");
+            "expands "
+                + total / Math.max(1, compressedBytes)
+                + " times its compressed size, beyond the limit of "
+                + limits.maxRatio()
+                + " (a decompression bomb?)");
       }
     }
 
     UnsafeArchiveException refuse(String why) {
       return new UnsafeArchiveException(
-          archive + ": " + (entry == null ? "archive" : "entry '" + entry + "'") + " " + why + "; archive refused");
+          archive
+              + ": "
+              + (entry == null ? "archive" : "entry '" + entry + "'")
+              + " "
+              + why
+              + "; archive refused");
     }
   }
 

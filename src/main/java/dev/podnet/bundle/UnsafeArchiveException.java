@@ -3,8 +3,8 @@ package dev.podnet.bundle;
 import java.io.IOException;
 
 /**
- * An archive was refused: a hostile or broken entry, or a size beyond the limits. The message is one
- * line naming the archive and the entry.
+ * An archive was refused: a hostile or broken entry, or a size beyond the limits. The message is
+ * one line naming the archive and the entry.
  */
 public final class UnsafeArchiveException extends IOException {
   private static final long serialVersionUID = 1L;

@@ -32,7 +32,9 @@ final class AgentView {
   /** The agent that owns a pod. */
   static Optional<CniAgent> agentOf(PodInfo pod) {
     Optional<CniAgent> byOwner =
-        "DaemonSet".equals(pod.ownerKind()) ? CniAgent.byDaemonSet(pod.ownerName()) : Optional.empty();
+        "DaemonSet".equals(pod.ownerKind())
+            ? CniAgent.byDaemonSet(pod.ownerName())
+            : Optional.empty();
     return byOwner.isPresent() ? byOwner : CniAgent.byPodName(pod.name());
   }
 
@@ -115,12 +117,15 @@ final class AgentView {
     String subject = "pod " + pod.key();
     evidence.add(new Evidence("pod-status", subject, state(pod)));
     for (ContainerState container : pod.containers()) {
-      if (container.lastTerminationMessage() != null && !container.lastTerminationMessage().isBlank()) {
+      if (container.lastTerminationMessage() != null
+          && !container.lastTerminationMessage().isBlank()) {
         evidence.add(
             new Evidence(
                 "pod-status",
                 subject,
-                container.name() + " last terminated: " + container.lastTerminationMessage().strip()));
+                container.name()
+                    + " last terminated: "
+                    + container.lastTerminationMessage().strip()));
       }
     }
     for (NodeEventSummary event : model.nodeEvents()) {

@@ -37,7 +37,8 @@ public final class CalicoIpamCheck implements Check {
 
   @Override
   public Set<Resource> uses() {
-    return EnumSet.of(Resource.CALICO_IPAMHANDLES, Resource.CALICO_IPPOOLS, Resource.CALICO_BLOCKAFFINITIES);
+    return EnumSet.of(
+        Resource.CALICO_IPAMHANDLES, Resource.CALICO_IPPOOLS, Resource.CALICO_BLOCKAFFINITIES);
   }
 
   @Override
@@ -45,7 +46,11 @@ public final class CalicoIpamCheck implements Check {
     return !model.ipam().calicoPools().isEmpty()
         || !model.ipam().calicoBlocks().isEmpty()
         || model.agentPods().stream()
-            .anyMatch(p -> AgentView.agentOf(p).filter(a -> a.pluginTypes().contains("calico")).isPresent());
+            .anyMatch(
+                p ->
+                    AgentView.agentOf(p)
+                        .filter(a -> a.pluginTypes().contains("calico"))
+                        .isPresent());
   }
 
   @Override
@@ -68,55 +73,118 @@ public final class CalicoIpamCheck implements Check {
         String pod = block.attributePods().get(attribute);
         String ip = address(block.cidr(), ordinal);
         String holderNode = block.attributeNodes().get(attribute);
-        if (block.affinity() != null && holderNode != null && !holderNode.equals(block.affinity())) {
-          borrowed.add(ip + " used on " + holderNode + (pod == null ? "" : " by " + pod) + ", from block " + block.cidr() + " of " + block.affinity());
+        if (block.affinity() != null
+            && holderNode != null
+            && !holderNode.equals(block.affinity())) {
+          borrowed.add(
+              ip
+                  + " used on "
+                  + holderNode
+                  + (pod == null ? "" : " by " + pod)
+                  + ", from block "
+                  + block.cidr()
+                  + " of "
+                  + block.affinity());
         }
-        if (handle == null || (!model.ipam().calicoHandles().isEmpty() && !handleIds.contains(handle))) {
+        if (handle == null
+            || (!model.ipam().calicoHandles().isEmpty() && !handleIds.contains(handle))) {
           withoutHandle.add(ip + " in block " + block.cidr());
         } else if (pod != null && !livePods.contains(pod)) {
-          leaked.put(handle, ip + " (pod " + pod + ", block " + block.cidr() + (block.affinity() == null ? "" : " of " + block.affinity()) + ")");
+          leaked.put(
+              handle,
+              ip
+                  + " (pod "
+                  + pod
+                  + ", block "
+                  + block.cidr()
+                  + (block.affinity() == null ? "" : " of " + block.affinity())
+                  + ")");
         }
       }
-      if (block.unallocated() == 0 && block.allocated() == block.allocations().size() && !block.allocations().isEmpty()) {
+      if (block.unallocated() == 0
+          && block.allocated() == block.allocations().size()
+          && !block.allocations().isEmpty()) {
         full.add(block.cidr() + (block.affinity() == null ? "" : " (" + block.affinity() + ")"));
       }
     }
     if (!leaked.isEmpty()) {
       List<Evidence> evidence = new ArrayList<>();
-      leaked.forEach((handle, where) -> evidence.add(new Evidence("calico-ipam", "handle " + handle, where)));
+      leaked.forEach(
+          (handle, where) -> evidence.add(new Evidence("calico-ipam", "handle " + handle, where)));
       List<NextStep> steps = new ArrayList<>();
-      steps.add(new NextStep("Let Calico confirm the leaks (it checks against the datastore)", "calicoctl ipam check --show-problem-ips -o /tmp/ipam-report.json"));
-      steps.add(new NextStep("Release exactly the leaked addresses it reports (keep the report)", "calicoctl ipam release --from-report=/tmp/ipam-report.json"));
-      findings.add(CidrChecks.finding(id(), RootCause.IPAM_EXHAUSTED, Severity.WARNING, Finding.CLUSTER,
-          leaked.size() + " leaked Calico IPAM handle(s)",
-          leaked.size() + " address(es) are held by handles whose pod no longer exists; they stay allocated until released.",
-          List.of(), evidence.stream().limit(20).toList(), steps));
+      steps.add(
+          new NextStep(
+              "Let Calico confirm the leaks (it checks against the datastore)",
+              "calicoctl ipam check --show-problem-ips -o /tmp/ipam-report.json"));
+      steps.add(
+          new NextStep(
+              "Release exactly the leaked addresses it reports (keep the report)",
+              "calicoctl ipam release --from-report=/tmp/ipam-report.json"));
+      findings.add(
+          CidrChecks.finding(
+              id(),
+              RootCause.IPAM_EXHAUSTED,
+              Severity.WARNING,
+              Finding.CLUSTER,
+              leaked.size() + " leaked Calico IPAM handle(s)",
+              leaked.size()
+                  + " address(es) are held by handles whose pod no longer exists; they stay allocated until released.",
+              List.of(),
+              evidence.stream().limit(20).toList(),
+              steps));
     }
     if (!withoutHandle.isEmpty()) {
-      findings.add(CidrChecks.finding(id(), RootCause.IPAM_EXHAUSTED, Severity.WARNING, Finding.CLUSTER,
-          withoutHandle.size() + " Calico address(es) allocated without a handle",
-          "Blocks record allocations whose handle does not exist; nothing will ever free them.",
-          List.of(),
-          withoutHandle.stream().limit(20).map(w -> new Evidence("calico-ipam", "ipamblock", w)).toList(),
-          List.of(new NextStep("Let Calico list them", "calicoctl ipam check --show-problem-ips"))));
+      findings.add(
+          CidrChecks.finding(
+              id(),
+              RootCause.IPAM_EXHAUSTED,
+              Severity.WARNING,
+              Finding.CLUSTER,
+              withoutHandle.size() + " Calico address(es) allocated without a handle",
+              "Blocks record allocations whose handle does not exist; nothing will ever free them.",
+              List.of(),
+              withoutHandle.stream()
+                  .limit(20)
+                  .map(w -> new Evidence("calico-ipam", "ipamblock", w))
+                  .toList(),
+              List.of(
+                  new NextStep(
+                      "Let Calico list them", "calicoctl ipam check --show-problem-ips"))));
     }
     if (!borrowed.isEmpty()) {
-      findings.add(CidrChecks.finding(id(), RootCause.IPAM_EXHAUSTED, Severity.INFO, Finding.CLUSTER,
-          borrowed.size() + " borrowed Calico address(es)",
-          "Nodes took addresses from other nodes' blocks: their own blocks were full and no new block"
-              + " could be claimed (pool full, or maxBlocksPerHost reached). Routes to borrowed addresses"
-              + " are /32s, not the block route.",
-          List.of(),
-          borrowed.stream().limit(20).map(b -> new Evidence("calico-ipam", "ipamblock", b)).toList(),
-          List.of(new NextStep("Show borrowed addresses", "calicoctl ipam show --show-borrowed"))));
+      findings.add(
+          CidrChecks.finding(
+              id(),
+              RootCause.IPAM_EXHAUSTED,
+              Severity.INFO,
+              Finding.CLUSTER,
+              borrowed.size() + " borrowed Calico address(es)",
+              "Nodes took addresses from other nodes' blocks: their own blocks were full and no new block"
+                  + " could be claimed (pool full, or maxBlocksPerHost reached). Routes to borrowed addresses"
+                  + " are /32s, not the block route.",
+              List.of(),
+              borrowed.stream()
+                  .limit(20)
+                  .map(b -> new Evidence("calico-ipam", "ipamblock", b))
+                  .toList(),
+              List.of(
+                  new NextStep("Show borrowed addresses", "calicoctl ipam show --show-borrowed"))));
     }
     if (!full.isEmpty()) {
-      findings.add(CidrChecks.finding(id(), RootCause.IPAM_EXHAUSTED, Severity.INFO, Finding.CLUSTER,
-          full.size() + " Calico block(s) full",
-          "Full blocks make Calico claim another block for the node or borrow from other nodes' blocks.",
-          List.of(),
-          full.stream().limit(20).map(b -> new Evidence("calico-ipam", "ipamblock", b)).toList(),
-          List.of(new NextStep("Show block usage", "calicoctl ipam show --show-blocks"))));
+      findings.add(
+          CidrChecks.finding(
+              id(),
+              RootCause.IPAM_EXHAUSTED,
+              Severity.INFO,
+              Finding.CLUSTER,
+              full.size() + " Calico block(s) full",
+              "Full blocks make Calico claim another block for the node or borrow from other nodes' blocks.",
+              List.of(),
+              full.stream()
+                  .limit(20)
+                  .map(b -> new Evidence("calico-ipam", "ipamblock", b))
+                  .toList(),
+              List.of(new NextStep("Show block usage", "calicoctl ipam show --show-blocks"))));
     }
     return findings;
   }

@@ -13,7 +13,9 @@ public interface Check {
   /** One line saying what it looks at. */
   String description();
 
-  /** The sources without which the check cannot run; it is reported as skipped if one is missing. */
+  /**
+   * The sources without which the check cannot run; it is reported as skipped if one is missing.
+   */
   Set<Resource> requires();
 
   /** Sources the check reads when present; without them it runs with less evidence. */

@@ -30,17 +30,22 @@ public final class CheckRegistry {
 
   /** The tables of {@code podnet cidr}. */
   public static List<View> cidrViews() {
-    return List.of(new CidrViews.IpamModelView(), new CidrViews.LayersView(), new CidrViews.NodesView());
+    return List.of(
+        new CidrViews.IpamModelView(), new CidrViews.LayersView(), new CidrViews.NodesView());
   }
 
   /** The checks behind {@code podnet ipam}. */
   public static List<Check> ipamChecks() {
     return List.of(
-        new NodeIpCapacityCheck(), new NodeCidrPoolCheck(), new CalicoIpamCheck(), new WhereaboutsCheck());
+        new NodeIpCapacityCheck(),
+        new NodeCidrPoolCheck(),
+        new CalicoIpamCheck(),
+        new WhereaboutsCheck());
   }
 
   /** The tables of {@code podnet ipam}. */
   public static List<View> ipamViews() {
-    return List.of(new IpamViews.PoolsView(), new IpamViews.NodesView(), new IpamViews.CalicoBlocksView());
+    return List.of(
+        new IpamViews.PoolsView(), new IpamViews.NodesView(), new IpamViews.CalicoBlocksView());
   }
 }

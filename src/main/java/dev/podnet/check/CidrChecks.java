@@ -32,7 +32,11 @@ final class CidrChecks {
     return List.of(
         new NextStep(
             "Move the node's pods away (one node at a time, never several at once)",
-            "kubectl cordon " + node + " && kubectl drain " + node + " --ignore-daemonsets --delete-emptydir-data"),
+            "kubectl cordon "
+                + node
+                + " && kubectl drain "
+                + node
+                + " --ignore-daemonsets --delete-emptydir-data"),
         new NextStep(
             "Delete the Node object: spec.podCIDR is immutable, only re-registration assigns a new one",
             "kubectl delete node " + node),
@@ -41,7 +45,10 @@ final class CidrChecks {
             "ssh " + node + " sudo systemctl restart kubelet"),
         new NextStep(
             "Verify the new CIDR, then let pods back",
-            "kubectl get node " + node + " -o jsonpath='{.spec.podCIDRs}' && kubectl uncordon " + node));
+            "kubectl get node "
+                + node
+                + " -o jsonpath='{.spec.podCIDRs}' && kubectl uncordon "
+                + node));
   }
 
   static Finding finding(
@@ -54,7 +61,8 @@ final class CidrChecks {
       List<String> nodes,
       List<Evidence> evidence,
       List<NextStep> steps) {
-    return new Finding(checkId, cause, severity, scope, title, summary, nodes, List.of(), evidence, steps);
+    return new Finding(
+        checkId, cause, severity, scope, title, summary, nodes, List.of(), evidence, steps);
   }
 
   static Optional<String> controllerManagerName(ClusterNetwork network) {

@@ -20,9 +20,24 @@ public final class CidrViews {
       for (String evidence : network.modelEvidence()) {
         rows.add(List.of("evidence", evidence));
       }
-      rows.add(List.of("cluster CIDR", network.clusterCidrs().isEmpty() ? "-" : join(network.clusterCidrs()) + " (" + network.clusterCidrSource() + ")"));
-      rows.add(List.of("node mask", network.nodeMasks().isEmpty() ? "-" : String.join(",", network.nodeMasks().stream().map(m -> "/" + m).toList())));
-      rows.add(List.of("service CIDR", network.serviceCidrs().isEmpty() ? "-" : join(network.serviceCidrs()) + " (" + network.serviceCidrSource() + ")"));
+      rows.add(
+          List.of(
+              "cluster CIDR",
+              network.clusterCidrs().isEmpty()
+                  ? "-"
+                  : join(network.clusterCidrs()) + " (" + network.clusterCidrSource() + ")"));
+      rows.add(
+          List.of(
+              "node mask",
+              network.nodeMasks().isEmpty()
+                  ? "-"
+                  : String.join(",", network.nodeMasks().stream().map(m -> "/" + m).toList())));
+      rows.add(
+          List.of(
+              "service CIDR",
+              network.serviceCidrs().isEmpty()
+                  ? "-"
+                  : join(network.serviceCidrs()) + " (" + network.serviceCidrSource() + ")"));
       return new Table("ipam-model", "IPAM model", List.of("ITEM", "VALUE"), rows);
     }
   }
@@ -33,9 +48,11 @@ public final class CidrViews {
     public Table build(ClusterModel model) {
       List<List<String>> rows = new ArrayList<>();
       for (ClusterNetwork.Layer layer : ClusterNetwork.of(model).layers()) {
-        rows.add(List.of(layer.layer(), layer.source() == null ? "-" : layer.source(), layer.value()));
+        rows.add(
+            List.of(layer.layer(), layer.source() == null ? "-" : layer.source(), layer.value()));
       }
-      return new Table("layers", "Cluster CIDR by layer", List.of("LAYER", "SOURCE", "VALUE"), rows);
+      return new Table(
+          "layers", "Cluster CIDR by layer", List.of("LAYER", "SOURCE", "VALUE"), rows);
     }
   }
 
@@ -55,7 +72,11 @@ public final class CidrViews {
         } else if (cidrs.size() < node.effectivePodCidrs().size()) {
           in = "unparseable";
         } else {
-          in = cidrs.stream().allMatch(c -> network.clusterCidrs().stream().anyMatch(k -> k.contains(c))) ? "yes" : "NO";
+          in =
+              cidrs.stream()
+                      .allMatch(c -> network.clusterCidrs().stream().anyMatch(k -> k.contains(c)))
+                  ? "yes"
+                  : "NO";
         }
         rows.add(
             List.of(
@@ -64,7 +85,8 @@ public final class CidrViews {
                 in,
                 node.created() == null ? "-" : node.created().toString()));
       }
-      return new Table("nodes", "Nodes", List.of("NODE", "POD CIDRS", "IN CLUSTER CIDR", "REGISTERED"), rows);
+      return new Table(
+          "nodes", "Nodes", List.of("NODE", "POD CIDRS", "IN CLUSTER CIDR", "REGISTERED"), rows);
     }
   }
 

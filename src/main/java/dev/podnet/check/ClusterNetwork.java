@@ -66,15 +66,22 @@ public record ClusterNetwork(
     Map<String, String> flags = kcm.map(p -> flags(p.command())).orElse(Map.of());
     String kcmSource = kcm.map(p -> "pod " + p.key()).orElse(null);
     if (flags.containsKey("cluster-cidr")) {
-      layers.add(new Layer("kube-controller-manager --cluster-cidr", kcmSource, flags.get("cluster-cidr")));
+      layers.add(
+          new Layer(
+              "kube-controller-manager --cluster-cidr", kcmSource, flags.get("cluster-cidr")));
     }
-    for (String mask : List.of("node-cidr-mask-size", "node-cidr-mask-size-ipv4", "node-cidr-mask-size-ipv6")) {
+    for (String mask :
+        List.of("node-cidr-mask-size", "node-cidr-mask-size-ipv4", "node-cidr-mask-size-ipv6")) {
       if (flags.containsKey(mask)) {
         layers.add(new Layer("kube-controller-manager --" + mask, kcmSource, flags.get(mask)));
       }
     }
     if (flags.containsKey("service-cluster-ip-range")) {
-      layers.add(new Layer("kube-controller-manager --service-cluster-ip-range", kcmSource, flags.get("service-cluster-ip-range")));
+      layers.add(
+          new Layer(
+              "kube-controller-manager --service-cluster-ip-range",
+              kcmSource,
+              flags.get("service-cluster-ip-range")));
     }
     String podSubnet = null;
     String serviceSubnet = null;
@@ -86,7 +93,9 @@ public record ClusterNetwork(
       serviceSubnet = text(config.path("networking").path("serviceSubnet"));
       JsonNode extraArgs = config.path("controllerManager").path("extraArgs");
       if (extraArgs.isObject()) {
-        extraArgs.fields().forEachRemaining(e -> kubeadmExtraArgs.put(e.getKey(), e.getValue().asText()));
+        extraArgs
+            .fields()
+            .forEachRemaining(e -> kubeadmExtraArgs.put(e.getKey(), e.getValue().asText()));
       } else if (extraArgs.isArray()) {
         for (JsonNode arg : extraArgs) {
           kubeadmExtraArgs.put(arg.path("name").asText(), arg.path("value").asText());
@@ -104,7 +113,8 @@ public record ClusterNetwork(
     if (kubeProxy != null && kubeProxy.data().containsKey("config.conf")) {
       String clusterCidr = text(yaml(kubeProxy.data().get("config.conf")).path("clusterCIDR"));
       if (clusterCidr != null && !clusterCidr.isEmpty()) {
-        layers.add(new Layer("kube-proxy clusterCIDR", "configmap kube-system/kube-proxy", clusterCidr));
+        layers.add(
+            new Layer("kube-proxy clusterCIDR", "configmap kube-system/kube-proxy", clusterCidr));
       }
     }
     String flannelNetwork = null;
@@ -114,7 +124,8 @@ public record ClusterNetwork(
         JsonNode netConf = json(flannel.data().get("net-conf.json"));
         flannelNetwork = text(netConf.path("Network"));
         if (flannelNetwork != null) {
-          layers.add(new Layer("flannel net-conf.json Network", "configmap " + key, flannelNetwork));
+          layers.add(
+              new Layer("flannel net-conf.json Network", "configmap " + key, flannelNetwork));
         }
         String ipv6 = text(netConf.path("IPv6Network"));
         if (ipv6 != null) {
@@ -129,7 +140,11 @@ public record ClusterNetwork(
       ciliumIpam = cilium.data().get("ipam");
       ciliumPool = cilium.data().get("cluster-pool-ipv4-cidr");
       if (ciliumPool != null) {
-        layers.add(new Layer("cilium cluster-pool-ipv4-cidr", "configmap kube-system/cilium-config", ciliumPool));
+        layers.add(
+            new Layer(
+                "cilium cluster-pool-ipv4-cidr",
+                "configmap kube-system/cilium-config",
+                ciliumPool));
       }
     }
     for (IpamData.CalicoPool pool : model.ipam().calicoPools()) {
@@ -141,7 +156,15 @@ public record ClusterNetwork(
     }
     for (IpamData.ClusterCidrObject object : model.ipam().clusterCidrs()) {
       String value = String.join(",", nonNull(object.ipv4(), object.ipv6()));
-      layers.add(new Layer("ClusterCIDR " + object.name() + " (perNodeHostBits " + object.perNodeHostBits() + ")", "clustercidr " + object.name(), value));
+      layers.add(
+          new Layer(
+              "ClusterCIDR "
+                  + object.name()
+                  + " (perNodeHostBits "
+                  + object.perNodeHostBits()
+                  + ")",
+              "clustercidr " + object.name(),
+              value));
     }
 
     // The IPAM model, from the strongest evidence down.
@@ -150,12 +173,15 @@ public record ClusterNetwork(
     AgentView agents = new AgentView(model);
     List<String> products = agents.products().stream().map(CniAgent::product).toList();
     boolean allocate =
-        "true".equals(flags.get("allocate-node-cidrs")) || "true".equals(kubeadmExtraArgs.get("allocate-node-cidrs"));
+        "true".equals(flags.get("allocate-node-cidrs"))
+            || "true".equals(kubeadmExtraArgs.get("allocate-node-cidrs"));
     long withCidr = model.nodes().values().stream().filter(n -> !n.hasNoPodCidr()).count();
-    String calicoCni = model.configMaps().values().stream()
-        .filter(c -> c.name().equals("calico-config") || c.name().equals("canal-config"))
-        .map(c -> c.data().getOrDefault("cni_network_config", ""))
-        .findFirst().orElse(null);
+    String calicoCni =
+        model.configMaps().values().stream()
+            .filter(c -> c.name().equals("calico-config") || c.name().equals("canal-config"))
+            .map(c -> c.data().getOrDefault("cni_network_config", ""))
+            .findFirst()
+            .orElse(null);
     if (products.contains("AWS VPC CNI")) {
       ipamModel = IpamModel.AWS_VPC_CNI;
       evidence.add("the aws-node DaemonSet (AWS VPC CNI) runs in the cluster");
@@ -163,13 +189,15 @@ public record ClusterNetwork(
       ipamModel = IpamModel.AZURE_CNI;
       evidence.add("the azure-cns DaemonSet (Azure CNI) runs in the cluster");
     } else if (ciliumIpam != null && !"kubernetes".equals(ciliumIpam)) {
-      ipamModel = switch (ciliumIpam) {
-        case "multi-pool" -> IpamModel.CILIUM_MULTI_POOL;
-        case "eni", "azure", "alibabacloud" -> IpamModel.CILIUM_CLOUD;
-        default -> IpamModel.CILIUM_CLUSTER_POOL;
-      };
+      ipamModel =
+          switch (ciliumIpam) {
+            case "multi-pool" -> IpamModel.CILIUM_MULTI_POOL;
+            case "eni", "azure", "alibabacloud" -> IpamModel.CILIUM_CLOUD;
+            default -> IpamModel.CILIUM_CLUSTER_POOL;
+          };
       evidence.add("cilium-config says ipam: " + ciliumIpam);
-    } else if ((!model.ipam().calicoPools().isEmpty() || (calicoCni != null && calicoCni.contains("calico-ipam")))
+    } else if ((!model.ipam().calicoPools().isEmpty()
+            || (calicoCni != null && calicoCni.contains("calico-ipam")))
         && (calicoCni == null || !calicoCni.contains("host-local"))) {
       ipamModel = IpamModel.CALICO_IPAM;
       evidence.add(
@@ -180,24 +208,35 @@ public record ClusterNetwork(
       ipamModel = IpamModel.NODE_IPAM;
       evidence.add(
           "kube-controller-manager runs with --allocate-node-cidrs=true"
-              + (flags.containsKey("cluster-cidr") ? " --cluster-cidr=" + flags.get("cluster-cidr") : "")
+              + (flags.containsKey("cluster-cidr")
+                  ? " --cluster-cidr=" + flags.get("cluster-cidr")
+                  : "")
               + (flags.containsKey("allocate-node-cidrs") ? "" : " (kubeadm-config extraArgs)"));
     } else if (ciliumIpam != null) {
       ipamModel = IpamModel.NODE_IPAM;
       evidence.add("cilium-config says ipam: kubernetes (addresses from the node's podCIDR)");
     } else if (!model.ipam().clusterCidrs().isEmpty()) {
       ipamModel = IpamModel.NODE_IPAM;
-      evidence.add(model.ipam().clusterCidrs().size() + " ClusterCIDR object(s): the MultiCIDRRangeAllocator assigns node CIDRs");
+      evidence.add(
+          model.ipam().clusterCidrs().size()
+              + " ClusterCIDR object(s): the MultiCIDRRangeAllocator assigns node CIDRs");
     } else if (withCidr > 0) {
       ipamModel = IpamModel.NODE_IPAM;
       evidence.add(withCidr + " of " + model.nodes().size() + " nodes hold a pod CIDR");
     }
     if (ipamModel == IpamModel.UNKNOWN && withCidr == 0 && !model.nodes().isEmpty()) {
-      boolean eks = model.nodes().values().stream().allMatch(n -> n.labels().containsKey("eks.amazonaws.com/nodegroup")
-          || (n.providerId() != null && n.providerId().startsWith("aws://") && !n.labels().containsKey("kops.k8s.io/instancegroup")));
+      boolean eks =
+          model.nodes().values().stream()
+              .allMatch(
+                  n ->
+                      n.labels().containsKey("eks.amazonaws.com/nodegroup")
+                          || (n.providerId() != null
+                              && n.providerId().startsWith("aws://")
+                              && !n.labels().containsKey("kops.k8s.io/instancegroup")));
       if (eks) {
         ipamModel = IpamModel.AWS_VPC_CNI;
-        evidence.add("AWS nodes without podCIDRs: the AWS VPC CNI (EKS's default) gives pods VPC addresses");
+        evidence.add(
+            "AWS nodes without podCIDRs: the AWS VPC CNI (EKS's default) gives pods VPC addresses");
       }
     }
     if (flannelNetwork != null && ipamModel == IpamModel.UNKNOWN) {
@@ -209,7 +248,8 @@ public record ClusterNetwork(
       evidence.add(managed);
     }
     if (kcm.isEmpty()) {
-      evidence.add("no kube-controller-manager pod was seen (managed control plane, or pods not collected)");
+      evidence.add(
+          "no kube-controller-manager pod was seen (managed control plane, or pods not collected)");
     }
 
     // Effective cluster CIDRs and node masks.
@@ -223,7 +263,14 @@ public record ClusterNetwork(
       clusterCidrs = cidrs(podSubnet);
       clusterSource = "kubeadm networking.podSubnet";
     } else if (ipamModel == IpamModel.CALICO_IPAM && !model.ipam().calicoPools().isEmpty()) {
-      clusterCidrs = cidrs(String.join(",", model.ipam().calicoPools().stream().filter(p -> !p.disabled()).map(IpamData.CalicoPool::cidr).toList()));
+      clusterCidrs =
+          cidrs(
+              String.join(
+                  ",",
+                  model.ipam().calicoPools().stream()
+                      .filter(p -> !p.disabled())
+                      .map(IpamData.CalicoPool::cidr)
+                      .toList()));
       clusterSource = "Calico IPPools";
     } else if (ciliumPool != null) {
       clusterCidrs = cidrs(ciliumPool);
@@ -234,12 +281,13 @@ public record ClusterNetwork(
     }
     if (!clusterCidrs.isEmpty() && ipamModel == IpamModel.NODE_IPAM) {
       try {
-        masks = new dev.podnet.cidr.NodeIpamFlags(
-                clusterCidrs.stream().map(Cidr::text).reduce((a, b) -> a + "," + b).orElse(""),
-                intFlag(flags, "node-cidr-mask-size"),
-                intFlag(flags, "node-cidr-mask-size-ipv4"),
-                intFlag(flags, "node-cidr-mask-size-ipv6"))
-            .nodeCidrMaskSizes();
+        masks =
+            new dev.podnet.cidr.NodeIpamFlags(
+                    clusterCidrs.stream().map(Cidr::text).reduce((a, b) -> a + "," + b).orElse(""),
+                    intFlag(flags, "node-cidr-mask-size"),
+                    intFlag(flags, "node-cidr-mask-size-ipv4"),
+                    intFlag(flags, "node-cidr-mask-size-ipv6"))
+                .nodeCidrMaskSizes();
       } catch (IllegalArgumentException e) {
         evidence.add("the controller-manager's mask flags are invalid: " + e.getMessage());
       }
@@ -254,7 +302,16 @@ public record ClusterNetwork(
       serviceSource = "kubeadm networking.serviceSubnet";
     }
     return new ClusterNetwork(
-        ipamModel, evidence, clusterCidrs, clusterSource, masks, serviceCidrs, serviceSource, layers, kcm, flags);
+        ipamModel,
+        evidence,
+        clusterCidrs,
+        clusterSource,
+        masks,
+        serviceCidrs,
+        serviceSource,
+        layers,
+        kcm,
+        flags);
   }
 
   /** The managed-cloud provider the nodes belong to, in words, or null. */
@@ -267,7 +324,8 @@ public record ClusterNetwork(
       if (node.labels().containsKey("cloud.google.com/gke-nodepool")) {
         return "nodes belong to GKE node pools (label cloud.google.com/gke-nodepool)";
       }
-      if (node.labels().containsKey("kubernetes.azure.com/agentpool") || node.labels().containsKey("agentpool") && provider.startsWith("azure://")) {
+      if (node.labels().containsKey("kubernetes.azure.com/agentpool")
+          || node.labels().containsKey("agentpool") && provider.startsWith("azure://")) {
         return "nodes belong to AKS agent pools (providerID azure://)";
       }
       if (provider.startsWith("aws://")) {
@@ -285,7 +343,10 @@ public record ClusterNetwork(
     return model.usesNodeCidrs();
   }
 
-  /** The controller-manager's flags as name to value, from {@code --name=value} or {@code --name value}. */
+  /**
+   * The controller-manager's flags as name to value, from {@code --name=value} or {@code --name
+   * value}.
+   */
   static Map<String, String> flags(List<String> command) {
     Map<String, String> flags = new LinkedHashMap<>();
     for (int i = 0; i < command.size(); i++) {

@@ -78,7 +78,9 @@ public final class CniAgentCheck implements Check {
             new Evidence(
                 "pod-status",
                 "node " + node.name(),
-                "no " + primary.daemonSet() + " pod on this node; it runs on "
+                "no "
+                    + primary.daemonSet()
+                    + " pod on this node; it runs on "
                     + model.agentPods().stream()
                         .filter(p -> AgentView.agentOf(p).filter(primary::equals).isPresent())
                         .map(PodInfo::nodeName)
@@ -91,16 +93,36 @@ public final class CniAgentCheck implements Check {
                     new Evidence(
                         "daemonset",
                         "daemonset " + d.key(),
-                        "desired " + d.desired() + ", ready " + d.ready() + ", available " + d.available())));
+                        "desired "
+                            + d.desired()
+                            + ", ready "
+                            + d.ready()
+                            + ", available "
+                            + d.available())));
         findings.add(
             finding(
-                model, node, severity, primary.product() + " agent missing on " + node.name(),
-                "No " + primary.daemonSet() + " pod runs on " + node.name()
+                model,
+                node,
+                severity,
+                primary.product() + " agent missing on " + node.name(),
+                "No "
+                    + primary.daemonSet()
+                    + " pod runs on "
+                    + node.name()
                     + ", so nothing sets up pod networking there.",
                 evidence,
                 new Runbook.Names(
-                    node.name(), stuckPod, namespace, null, primary.daemonSet(), primary.container(),
-                    null, Runbook.AgentState.NOT_STARTED, Runbook.Names.runtimeUnit(node.containerRuntime()), null, List.of())));
+                    node.name(),
+                    stuckPod,
+                    namespace,
+                    null,
+                    primary.daemonSet(),
+                    primary.container(),
+                    null,
+                    Runbook.AgentState.NOT_STARTED,
+                    Runbook.Names.runtimeUnit(node.containerRuntime()),
+                    null,
+                    List.of())));
         continue;
       }
       for (PodInfo agent : onNode) {
@@ -119,20 +141,36 @@ public final class CniAgentCheck implements Check {
                 node,
                 unhealthy ? severity : Severity.WARNING,
                 primary.product() + " agent " + what + " on " + node.name(),
-                "The " + primary.product() + " agent " + agent.name() + " on " + node.name()
-                    + " is " + what + "; pods there cannot get a network until it is ready.",
+                "The "
+                    + primary.product()
+                    + " agent "
+                    + agent.name()
+                    + " on "
+                    + node.name()
+                    + " is "
+                    + what
+                    + "; pods there cannot get a network until it is ready.",
                 agents.evidence(agent),
                 new Runbook.Names(
-                    node.name(), stuckPod, agent.namespace(), agent.name(), primary.daemonSet(),
-                    primary.container(), null, Runbook.AgentState.of(agent),
-                    Runbook.Names.runtimeUnit(node.containerRuntime()), null, List.of())));
+                    node.name(),
+                    stuckPod,
+                    agent.namespace(),
+                    agent.name(),
+                    primary.daemonSet(),
+                    primary.container(),
+                    null,
+                    Runbook.AgentState.of(agent),
+                    Runbook.Names.runtimeUnit(node.containerRuntime()),
+                    null,
+                    List.of())));
       }
     }
     return spreadOrPerNode(model, findings, primary);
   }
 
   /** When most nodes' agents are down, one cluster finding says so instead of one per node. */
-  private List<Finding> spreadOrPerNode(ClusterModel model, List<Finding> perNode, CniAgent primary) {
+  private List<Finding> spreadOrPerNode(
+      ClusterModel model, List<Finding> perNode, CniAgent primary) {
     int nodes = model.nodes().size();
     List<Finding> unhealthy =
         perNode.stream().filter(f -> !f.title().contains("restarting")).toList();
@@ -148,8 +186,12 @@ public final class CniAgentCheck implements Check {
         new Evidence(
             "distribution",
             Finding.CLUSTER,
-            primary.product() + " agents unhealthy on " + CauseText.nodes(names.size()) + " of "
-                + nodes + ": a shared cause (datastore, API access, a bad rollout) is likelier than"
+            primary.product()
+                + " agents unhealthy on "
+                + CauseText.nodes(names.size())
+                + " of "
+                + nodes
+                + ": a shared cause (datastore, API access, a bad rollout) is likelier than"
                 + " one node"));
     Severity severity =
         unhealthy.stream().anyMatch(f -> f.severity() == Severity.CRITICAL)
@@ -163,8 +205,12 @@ public final class CniAgentCheck implements Check {
             severity,
             Finding.CLUSTER,
             CauseText.title(RootCause.AGENT_NOT_READY, CauseText.nodes(names.size())),
-            primary.product() + " agents are not ready on " + CauseText.nodes(names.size())
-                + " of " + nodes + ".",
+            primary.product()
+                + " agents are not ready on "
+                + CauseText.nodes(names.size())
+                + " of "
+                + nodes
+                + ".",
             names,
             List.of(),
             evidence,
@@ -194,7 +240,6 @@ public final class CniAgentCheck implements Check {
   }
 
   private static boolean selects(Map<String, String> selector, Map<String, String> labels) {
-    return selector.entrySet().stream()
-        .allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
+    return selector.entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
   }
 }

@@ -38,8 +38,8 @@ public record Diagnosis(
   }
 
   /**
-   * The exit code DESIGN.md section 1 gives: 0 nothing at warning or above, 1 warnings, 2
-   * critical findings.
+   * The exit code DESIGN.md section 1 gives: 0 nothing at warning or above, 1 warnings, 2 critical
+   * findings.
    */
   public int exitCode() {
     Severity worst = worst();

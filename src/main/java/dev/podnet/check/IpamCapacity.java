@@ -15,8 +15,8 @@ import java.util.Optional;
 
 /**
  * Address capacity computed from the model by the allocators' real rules: usable pod IPs per node
- * (host-local excludes network, gateway and broadcast), node CIDRs per cluster CIDR, and the
- * growth rate seen in node registration times.
+ * (host-local excludes network, gateway and broadcast), node CIDRs per cluster CIDR, and the growth
+ * rate seen in node registration times.
  */
 final class IpamCapacity {
   private IpamCapacity() {}
@@ -33,7 +33,8 @@ final class IpamCapacity {
   }
 
   /** One cluster CIDR's node CIDRs. */
-  record PoolCapacity(Cidr clusterCidr, int nodeMask, long total, long assigned, List<String> waiting) {
+  record PoolCapacity(
+      Cidr clusterCidr, int nodeMask, long total, long assigned, List<String> waiting) {
     long free() {
       return Math.max(0, total - assigned);
     }
@@ -57,7 +58,9 @@ final class IpamCapacity {
       if (CidrChecks.nodeCidrs(node).isEmpty()) {
         continue;
       }
-      result.add(new NodeCapacity(node, usable, model.podCounts(node.name()).podNetwork(), node.allocatablePods()));
+      result.add(
+          new NodeCapacity(
+              node, usable, model.podCounts(node.name()).podNetwork(), node.allocatablePods()));
     }
     return result;
   }
@@ -68,13 +71,16 @@ final class IpamCapacity {
     return count.min(BigInteger.valueOf(Long.MAX_VALUE)).longValue();
   }
 
-  /** Node CIDRs per cluster CIDR, with the nodes inside each and the nodes still waiting for one. */
+  /**
+   * Node CIDRs per cluster CIDR, with the nodes inside each and the nodes still waiting for one.
+   */
   static List<PoolCapacity> pools(ClusterModel model, ClusterNetwork network) {
     List<PoolCapacity> result = new ArrayList<>();
     if (network.nodeMasks().size() != network.clusterCidrs().size()) {
       return result;
     }
-    List<String> waiting = model.nodes().values().stream().filter(NodeInfo::hasNoPodCidr).map(NodeInfo::name).toList();
+    List<String> waiting =
+        model.nodes().values().stream().filter(NodeInfo::hasNoPodCidr).map(NodeInfo::name).toList();
     for (int i = 0; i < network.clusterCidrs().size(); i++) {
       Cidr cluster = network.clusterCidrs().get(i);
       int mask = network.nodeMasks().get(i);
@@ -84,9 +90,10 @@ final class IpamCapacity {
       } catch (IllegalArgumentException e) {
         continue;
       }
-      long assigned = model.nodes().values().stream()
-          .filter(n -> CidrChecks.nodeCidrs(n).stream().anyMatch(cluster::contains))
-          .count();
+      long assigned =
+          model.nodes().values().stream()
+              .filter(n -> CidrChecks.nodeCidrs(n).stream().anyMatch(cluster::contains))
+              .count();
       result.add(new PoolCapacity(cluster, mask, total, assigned, waiting));
     }
     return result;
@@ -97,7 +104,12 @@ final class IpamCapacity {
    * nodes or all registered at once.
    */
   static Optional<Double> nodesPerDay(ClusterModel model) {
-    List<Instant> created = model.nodes().values().stream().map(NodeInfo::created).filter(c -> c != null).sorted().toList();
+    List<Instant> created =
+        model.nodes().values().stream()
+            .map(NodeInfo::created)
+            .filter(c -> c != null)
+            .sorted()
+            .toList();
     if (created.size() < 2) {
       return Optional.empty();
     }
@@ -110,6 +122,8 @@ final class IpamCapacity {
   }
 
   static Comparator<NodeCapacity> fullestFirst() {
-    return Comparator.comparingInt(NodeCapacity::percent).reversed().thenComparing(c -> c.node().name());
+    return Comparator.comparingInt(NodeCapacity::percent)
+        .reversed()
+        .thenComparing(c -> c.node().name());
   }
 }

@@ -7,7 +7,9 @@ public enum IpamModel {
   CILIUM_CLUSTER_POOL("Cilium cluster-pool: the operator assigns CiliumNode podCIDRs", false),
   CILIUM_MULTI_POOL("Cilium multi-pool: CiliumPodIPPools, node podCIDRs unused", false),
   CILIUM_CLOUD("Cilium ENI/Azure IPAM: addresses from the cloud network", false),
-  AWS_VPC_CNI("AWS VPC CNI: pod IPs are ENI addresses from the VPC subnets; empty podCIDRs are normal", false),
+  AWS_VPC_CNI(
+      "AWS VPC CNI: pod IPs are ENI addresses from the VPC subnets; empty podCIDRs are normal",
+      false),
   AZURE_CNI("Azure CNI: pod IPs from the VNet subnet; empty podCIDRs are normal", false),
   UNKNOWN("not determined from what was collected", false);
 

@@ -14,9 +14,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Nodes without a pod CIDR in a cluster whose IPAM model says they should have one. Where the
- * model gives no such sign (EKS with the VPC CNI, Calico's own IPAM), an empty podCIDR is normal
- * and not reported.
+ * Nodes without a pod CIDR in a cluster whose IPAM model says they should have one. Where the model
+ * gives no such sign (EKS with the VPC CNI, Calico's own IPAM), an empty podCIDR is normal and not
+ * reported.
  */
 public final class NodeCidrCheck implements Check {
 
@@ -66,8 +66,23 @@ public final class NodeCidrCheck implements Check {
       String exhausted = "";
       for (IpamCapacity.PoolCapacity pool : IpamCapacity.pools(model, ClusterNetwork.of(model))) {
         if (pool.free() == 0) {
-          evidence.add(new Evidence("configuration", "cluster", "the cluster CIDR " + pool.clusterCidr().text() + " has no /" + pool.nodeMask() + " node CIDR left (" + pool.assigned() + " of " + pool.total() + " assigned)"));
-          exhausted = " The cluster CIDR " + pool.clusterCidr().text() + " is exhausted: the fix is a wider cluster CIDR, not a node roll.";
+          evidence.add(
+              new Evidence(
+                  "configuration",
+                  "cluster",
+                  "the cluster CIDR "
+                      + pool.clusterCidr().text()
+                      + " has no /"
+                      + pool.nodeMask()
+                      + " node CIDR left ("
+                      + pool.assigned()
+                      + " of "
+                      + pool.total()
+                      + " assigned)"));
+          exhausted =
+              " The cluster CIDR "
+                  + pool.clusterCidr().text()
+                  + " is exhausted: the fix is a wider cluster CIDR, not a node roll.";
         }
       }
       int waiting = model.podCounts(node.name()).waitingForSandbox();
@@ -96,7 +111,14 @@ public final class NodeCidrCheck implements Check {
               Runbook.steps(
                   RootCause.NODE_CIDR_MISSING,
                   new Runbook.Names(
-                      node.name(), stuckPod, null, null, null, null, null, Runbook.AgentState.HEALTHY,
+                      node.name(),
+                      stuckPod,
+                      null,
+                      null,
+                      null,
+                      null,
+                      null,
+                      Runbook.AgentState.HEALTHY,
                       Runbook.Names.runtimeUnit(node.containerRuntime()),
                       NodeCidrExpectation.controllerManager(model).map(PodInfo::name).orElse(null),
                       List.of()))));

@@ -54,12 +54,19 @@ public final class NodeCidrOverlapCheck implements Check {
               Severity.CRITICAL,
               first,
               "Pod CIDRs of " + first + " and " + second + " overlap",
-              first + " holds " + overlap.first().text() + " and " + second + " holds " + overlap.second().text()
+              first
+                  + " holds "
+                  + overlap.first().text()
+                  + " and "
+                  + second
+                  + " holds "
+                  + overlap.second().text()
                   + ": both can give the same address to two pods, and routes to one of them break.",
               List.of(first, second).stream().sorted().toList(),
               List.of(
                   new Evidence("node-spec", "node " + first, "pod CIDR " + overlap.first().text()),
-                  new Evidence("node-spec", "node " + second, "pod CIDR " + overlap.second().text())),
+                  new Evidence(
+                      "node-spec", "node " + second, "pod CIDR " + overlap.second().text())),
               CidrChecks.reRegister(second)));
     }
     return findings;

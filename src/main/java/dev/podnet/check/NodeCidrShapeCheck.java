@@ -61,20 +61,44 @@ public final class NodeCidrShapeCheck implements Check {
           evidence.add(new Evidence("node-spec", subject, e.getMessage()));
         }
       }
-      if (node.podCidr() != null && !node.podCidr().isEmpty() && !node.podCidrs().isEmpty()
+      if (node.podCidr() != null
+          && !node.podCidr().isEmpty()
+          && !node.podCidrs().isEmpty()
           && !node.podCidr().equals(node.podCidrs().get(0))) {
         problems.add("spec.podCIDR differs from spec.podCIDRs[0]");
-        evidence.add(new Evidence("node-spec", subject, "spec.podCIDR " + node.podCidr() + ", spec.podCIDRs " + node.podCidrs()));
+        evidence.add(
+            new Evidence(
+                "node-spec",
+                subject,
+                "spec.podCIDR " + node.podCidr() + ", spec.podCIDRs " + node.podCidrs()));
       }
       List<Cidr> cidrs = CidrChecks.nodeCidrs(node);
-      if (network.model() == IpamModel.NODE_IPAM && network.nodeMasks().size() == network.clusterCidrs().size()) {
+      if (network.model() == IpamModel.NODE_IPAM
+          && network.nodeMasks().size() == network.clusterCidrs().size()) {
         for (Cidr cidr : cidrs) {
           for (int i = 0; i < network.clusterCidrs().size(); i++) {
             Cidr cluster = network.clusterCidrs().get(i);
             int mask = network.nodeMasks().get(i);
-            if (cluster.family() == cidr.family() && cluster.contains(cidr) && cidr.prefixLength() != mask) {
-              problems.add(cidr.text() + " is a /" + cidr.prefixLength() + ", the node mask is /" + mask);
-              evidence.add(new Evidence("node-spec", subject, "pod CIDR " + cidr.text() + " has mask /" + cidr.prefixLength() + "; " + network.clusterCidrSource() + " " + cluster.text() + " gives /" + mask + " node CIDRs"));
+            if (cluster.family() == cidr.family()
+                && cluster.contains(cidr)
+                && cidr.prefixLength() != mask) {
+              problems.add(
+                  cidr.text() + " is a /" + cidr.prefixLength() + ", the node mask is /" + mask);
+              evidence.add(
+                  new Evidence(
+                      "node-spec",
+                      subject,
+                      "pod CIDR "
+                          + cidr.text()
+                          + " has mask /"
+                          + cidr.prefixLength()
+                          + "; "
+                          + network.clusterCidrSource()
+                          + " "
+                          + cluster.text()
+                          + " gives /"
+                          + mask
+                          + " node CIDRs"));
             }
           }
         }
@@ -83,7 +107,10 @@ public final class NodeCidrShapeCheck implements Check {
         for (IpFamily family : List.of(IpFamily.IPV4, IpFamily.IPV6)) {
           if (!cidrs.isEmpty() && cidrs.stream().noneMatch(c -> c.family() == family)) {
             List<NextStep> steps = new ArrayList<>();
-            steps.add(new NextStep("Read the node's pod CIDRs", "kubectl get node " + node.name() + " -o jsonpath='{.spec.podCIDRs}'"));
+            steps.add(
+                new NextStep(
+                    "Read the node's pod CIDRs",
+                    "kubectl get node " + node.name() + " -o jsonpath='{.spec.podCIDRs}'"));
             steps.addAll(CidrChecks.reRegister(node.name()));
             findings.add(
                 CidrChecks.finding(
@@ -92,11 +119,24 @@ public final class NodeCidrShapeCheck implements Check {
                     Severity.WARNING,
                     node.name(),
                     node.name() + " has no " + label(family) + " pod CIDR on a dual-stack cluster",
-                    node.name() + " holds only " + String.join(",", node.podCidrs()) + ": its pods get no "
-                        + label(family) + " address. It registered before the cluster became dual-stack;"
+                    node.name()
+                        + " holds only "
+                        + String.join(",", node.podCidrs())
+                        + ": its pods get no "
+                        + label(family)
+                        + " address. It registered before the cluster became dual-stack;"
                         + " only re-registration adds the family.",
                     List.of(node.name()),
-                    List.of(new Evidence("node-spec", subject, "spec.podCIDRs " + node.podCidrs() + " lacks " + label(family) + "; the cluster CIDRs are " + CidrViews.join(network.clusterCidrs()))),
+                    List.of(
+                        new Evidence(
+                            "node-spec",
+                            subject,
+                            "spec.podCIDRs "
+                                + node.podCidrs()
+                                + " lacks "
+                                + label(family)
+                                + "; the cluster CIDRs are "
+                                + CidrViews.join(network.clusterCidrs()))),
                     steps));
           }
         }
@@ -105,7 +145,12 @@ public final class NodeCidrShapeCheck implements Check {
         continue;
       }
       List<NextStep> steps = new ArrayList<>();
-      steps.add(new NextStep("Read the node's pod CIDRs", "kubectl get node " + node.name() + " -o jsonpath='{.spec.podCIDR}{\"\\n\"}{.spec.podCIDRs}{\"\\n\"}'"));
+      steps.add(
+          new NextStep(
+              "Read the node's pod CIDRs",
+              "kubectl get node "
+                  + node.name()
+                  + " -o jsonpath='{.spec.podCIDR}{\"\\n\"}{.spec.podCIDRs}{\"\\n\"}'"));
       steps.addAll(CidrChecks.reRegister(node.name()));
       findings.add(
           CidrChecks.finding(

@@ -77,9 +77,17 @@ public final class NodeNetworkReadinessCheck implements Check {
             new Evidence(
                 "node-condition",
                 "node " + node.name(),
-                "Ready=" + node.ready().status() + " " + node.ready().reason() + ": " + node.ready().message()));
+                "Ready="
+                    + node.ready().status()
+                    + " "
+                    + node.ready().reason()
+                    + ": "
+                    + node.ready().message()));
         explanation = catalog.explain(node.ready().message());
-        cause = explanation.cause() == RootCause.UNKNOWN ? RootCause.CNI_CONFIG_MISSING : explanation.cause();
+        cause =
+            explanation.cause() == RootCause.UNKNOWN
+                ? RootCause.CNI_CONFIG_MISSING
+                : explanation.cause();
       } else {
         cause = RootCause.AGENT_NOT_READY;
       }
@@ -130,10 +138,15 @@ public final class NodeNetworkReadinessCheck implements Check {
               + " reports its network not ready, so no pod gets a sandbox there"
               + (waiting > 0 ? " (" + CauseText.pods(waiting) + " waiting)" : "")
               + ".";
-      var product = nodeAgents.stream().findFirst().flatMap(AgentView::agentOf)
-          .or(() -> agents.products().stream().findFirst());
+      var product =
+          nodeAgents.stream()
+              .findFirst()
+              .flatMap(AgentView::agentOf)
+              .or(() -> agents.products().stream().findFirst());
       String namespace =
-          nodeAgents.stream().findFirst().map(PodInfo::namespace)
+          nodeAgents.stream()
+              .findFirst()
+              .map(PodInfo::namespace)
               .orElse(product.flatMap(agents::namespaceOf).orElse(null));
       Runbook.Names names =
           new Runbook.Names(
@@ -148,7 +161,10 @@ public final class NodeNetworkReadinessCheck implements Check {
               namespace == null ? null : product.map(a -> a.daemonSet()).orElse(null),
               product.map(a -> a.container()).orElse(null),
               null,
-              nodeAgents.stream().findFirst().map(Runbook.AgentState::of).orElse(Runbook.AgentState.NOT_STARTED),
+              nodeAgents.stream()
+                  .findFirst()
+                  .map(Runbook.AgentState::of)
+                  .orElse(Runbook.AgentState.NOT_STARTED),
               Runbook.Names.runtimeUnit(node.containerRuntime()),
               NodeCidrExpectation.controllerManager(model).map(PodInfo::name).orElse(null),
               explanation == null ? List.of() : explanation.remediation());

@@ -16,8 +16,8 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Running pods whose IP lies outside their node's pod CIDR (where pods take addresses from it),
- * and two running pods holding one IP.
+ * Running pods whose IP lies outside their node's pod CIDR (where pods take addresses from it), and
+ * two running pods holding one IP.
  */
 public final class PodAddressCheck implements Check {
   private static final int SAMPLE = 10;
@@ -48,44 +48,86 @@ public final class PodAddressCheck implements Check {
     for (IpamData.PodAddress address : model.ipam().podAddresses()) {
       String previous = firstHolder.putIfAbsent(address.ip(), address.podKey());
       if (previous != null && !previous.equals(address.podKey())) {
-        duplicates.computeIfAbsent(address.ip(), ip -> new ArrayList<>(List.of(previous))).add(address.podKey());
+        duplicates
+            .computeIfAbsent(address.ip(), ip -> new ArrayList<>(List.of(previous)))
+            .add(address.podKey());
       }
       if (network.usesNodeCidrs() && address.node() != null) {
-        List<Cidr> cidrs = cidrsByNode.computeIfAbsent(address.node(), n -> model.node(n).map(CidrChecks::nodeCidrs).orElse(List.of()));
-        if (!cidrs.isEmpty() && cidrs.stream().noneMatch(c -> c.family() == familyOf(address.ip()) ? c.contains(address.ip()) : false)
+        List<Cidr> cidrs =
+            cidrsByNode.computeIfAbsent(
+                address.node(), n -> model.node(n).map(CidrChecks::nodeCidrs).orElse(List.of()));
+        if (!cidrs.isEmpty()
+            && cidrs.stream()
+                .noneMatch(
+                    c -> c.family() == familyOf(address.ip()) ? c.contains(address.ip()) : false)
             && cidrs.stream().anyMatch(c -> c.family() == familyOf(address.ip()))) {
-          outsideByNode.computeIfAbsent(address.node(), n -> new ArrayList<>()).add(address.podKey() + " " + address.ip());
+          outsideByNode
+              .computeIfAbsent(address.node(), n -> new ArrayList<>())
+              .add(address.podKey() + " " + address.ip());
         }
       }
     }
     if (!duplicates.isEmpty()) {
       List<Evidence> evidence = new ArrayList<>();
-      duplicates.entrySet().stream().limit(SAMPLE).forEach(e -> evidence.add(new Evidence("pod-status", e.getKey(), "held by " + String.join(" and ", e.getValue()))));
+      duplicates.entrySet().stream()
+          .limit(SAMPLE)
+          .forEach(
+              e ->
+                  evidence.add(
+                      new Evidence(
+                          "pod-status",
+                          e.getKey(),
+                          "held by " + String.join(" and ", e.getValue()))));
       findings.add(
           CidrChecks.finding(
-              id(), RootCause.CIDR_CONFLICT, Severity.CRITICAL, Finding.CLUSTER,
+              id(),
+              RootCause.CIDR_CONFLICT,
+              Severity.CRITICAL,
+              Finding.CLUSTER,
               duplicates.size() + " IP address(es) held by two running pods",
               "Running pods share addresses, so traffic for one reaches the other: overlapping node"
                   + " CIDRs or IPAM state restored from an old backup.",
               List.of(),
               evidence,
-              List.of(new NextStep("List pods by IP", "kubectl get pods -A -o wide --sort-by=.status.podIP"))));
+              List.of(
+                  new NextStep(
+                      "List pods by IP", "kubectl get pods -A -o wide --sort-by=.status.podIP"))));
     }
-    outsideByNode.forEach((node, pods) -> {
-      NodeInfo info = model.nodes().get(node);
-      List<Evidence> evidence = new ArrayList<>();
-      evidence.add(new Evidence("node-spec", "node " + node, "pod CIDR " + String.join(",", info.effectivePodCidrs())));
-      pods.stream().limit(SAMPLE).forEach(p -> evidence.add(new Evidence("pod-status", "pod " + p.split(" ")[0], "IP " + p.split(" ")[1])));
-      findings.add(
-          CidrChecks.finding(
-              id(), RootCause.CIDR_CONFLICT, Severity.WARNING, node,
-              CauseText.pods(pods.size()) + " on " + node + " have IPs outside its pod CIDR",
-              "Pods on " + node + " run with addresses outside " + String.join(",", info.effectivePodCidrs())
-                  + ": the node's CIDR changed after they started (stale cni0/bridge address, re-registered node), so routes to them point elsewhere.",
-              List.of(node),
-              evidence,
-              List.of(new NextStep("Recreate the pods so they get addresses from the node's current range", "kubectl get pods -A -o wide --field-selector spec.nodeName=" + node))));
-    });
+    outsideByNode.forEach(
+        (node, pods) -> {
+          NodeInfo info = model.nodes().get(node);
+          List<Evidence> evidence = new ArrayList<>();
+          evidence.add(
+              new Evidence(
+                  "node-spec",
+                  "node " + node,
+                  "pod CIDR " + String.join(",", info.effectivePodCidrs())));
+          pods.stream()
+              .limit(SAMPLE)
+              .forEach(
+                  p ->
+                      evidence.add(
+                          new Evidence(
+                              "pod-status", "pod " + p.split(" ")[0], "IP " + p.split(" ")[1])));
+          findings.add(
+              CidrChecks.finding(
+                  id(),
+                  RootCause.CIDR_CONFLICT,
+                  Severity.WARNING,
+                  node,
+                  CauseText.pods(pods.size()) + " on " + node + " have IPs outside its pod CIDR",
+                  "Pods on "
+                      + node
+                      + " run with addresses outside "
+                      + String.join(",", info.effectivePodCidrs())
+                      + ": the node's CIDR changed after they started (stale cni0/bridge address, re-registered node), so routes to them point elsewhere.",
+                  List.of(node),
+                  evidence,
+                  List.of(
+                      new NextStep(
+                          "Recreate the pods so they get addresses from the node's current range",
+                          "kubectl get pods -A -o wide --field-selector spec.nodeName=" + node))));
+        });
     return findings;
   }
 

@@ -5,10 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The next steps for each root cause, with the real names filled in, in the order the field
- * guides give them: read the delegated error; reclaim leaks and enlarge the pool; clean stale
- * config; heal the agent; restore the datastore; ensure node CIDRs; verify recovery by deleting the
- * stuck pod.
+ * The next steps for each root cause, with the real names filled in, in the order the field guides
+ * give them: read the delegated error; reclaim leaks and enlarge the pool; clean stale config; heal
+ * the agent; restore the datastore; ensure node CIDRs; verify recovery by deleting the stuck pod.
  */
 final class Runbook {
 
@@ -23,8 +22,7 @@ final class Runbook {
    * @param agentContainer the agent's main container, or null
    * @param plugin the CNI plugin type the error chain names, or null
    * @param agentState the state of the agent pod named, which decides how to heal it
-   * @param runtimeUnit the systemd unit of the node's container runtime (containerd, crio,
-   *     docker)
+   * @param runtimeUnit the systemd unit of the node's container runtime (containerd, crio, docker)
    * @param controllerManagerPod the kube-controller-manager pod, or null
    * @param remediation the catalog's remediation for the classified message, used for causes that
    *     have no command of their own
@@ -42,7 +40,9 @@ final class Runbook {
       String controllerManagerPod,
       List<String> remediation) {
 
-    /** The systemd unit of a runtime named as in {@code status.nodeInfo.containerRuntimeVersion}. */
+    /**
+     * The systemd unit of a runtime named as in {@code status.nodeInfo.containerRuntimeVersion}.
+     */
     static String runtimeUnit(String containerRuntimeVersion) {
       if (containerRuntimeVersion == null) {
         return "containerd";
@@ -242,7 +242,9 @@ final class Runbook {
       steps.add(
           new NextStep(
               "Read the node's conditions",
-              "kubectl describe node " + names.node() + " | sed -n '/^Conditions:/,/^Addresses:/p'"));
+              "kubectl describe node "
+                  + names.node()
+                  + " | sed -n '/^Conditions:/,/^Addresses:/p'"));
     }
   }
 
@@ -265,11 +267,16 @@ final class Runbook {
         case CRASHED -> {
           steps.add(
               new NextStep(
-                  "Inspect the CNI agent on the node", inNamespace + " describe pod " + names.agentPod()));
+                  "Inspect the CNI agent on the node",
+                  inNamespace + " describe pod " + names.agentPod()));
           steps.add(
               new NextStep(
                   "Read why it failed last time",
-                  inNamespace + " logs " + names.agentPod() + container(names) + " --previous --tail=200"));
+                  inNamespace
+                      + " logs "
+                      + names.agentPod()
+                      + container(names)
+                      + " --previous --tail=200"));
         }
         case NOT_READY -> {
           steps.add(

@@ -22,11 +22,11 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Pods that cannot get a sandbox, grouped by root cause and node. Each pod's newest
- * {@code FailedCreatePodSandBox} message is taken apart and classified; the node's own state then
- * decides where the field guides' decision path says it should (a node without a pod CIDR, a
- * crash-looping agent). Failures spread over most nodes are reported once for the cluster,
- * failures clustered on some nodes once per node.
+ * Pods that cannot get a sandbox, grouped by root cause and node. Each pod's newest {@code
+ * FailedCreatePodSandBox} message is taken apart and classified; the node's own state then decides
+ * where the field guides' decision path says it should (a node without a pod CIDR, a crash-looping
+ * agent). Failures spread over most nodes are reported once for the cluster, failures clustered on
+ * some nodes once per node.
  */
 public final class SandboxFailureCheck implements Check {
   /** Classified causes that a node without a pod CIDR explains better. */
@@ -37,6 +37,7 @@ public final class SandboxFailureCheck implements Check {
           RootCause.CNI_CONFIG_MISSING,
           RootCause.NODE_CIDR_MISSING,
           RootCause.UNKNOWN);
+
   /** How many example messages a finding quotes. */
   private static final int SAMPLE_MESSAGES = 3;
 
@@ -88,7 +89,8 @@ public final class SandboxFailureCheck implements Check {
       if (model.has(Resource.PODS) && pod == null) {
         continue; // the pod runs now, or is gone: nothing to fix
       }
-      String node = failure.nodeName() != null ? failure.nodeName() : pod == null ? null : pod.nodeName();
+      String node =
+          failure.nodeName() != null ? failure.nodeName() : pod == null ? null : pod.nodeName();
       Explanation explanation = catalog.explain(failure.latestMessage());
       cases.add(decide(model, agents, cidrExpected, failure.podKey(), node, failure, explanation));
     }
@@ -98,7 +100,9 @@ public final class SandboxFailureCheck implements Check {
       }
     }
     List<Case> unexplained =
-        cases.stream().filter(c -> c.explanation() == null && c.cause() == RootCause.UNKNOWN).toList();
+        cases.stream()
+            .filter(c -> c.explanation() == null && c.cause() == RootCause.UNKNOWN)
+            .toList();
     cases.removeAll(unexplained);
     Map<RootCause, Map<String, List<Case>>> grouped = new TreeMap<>();
     for (Case c : cases) {
@@ -119,16 +123,23 @@ public final class SandboxFailureCheck implements Check {
           String distribution;
           if (spread) {
             distribution =
-                "failures on " + CauseText.nodes(failingNodes) + " of " + model.nodes().size()
+                "failures on "
+                    + CauseText.nodes(failingNodes)
+                    + " of "
+                    + model.nodes().size()
                     + ": spread over the cluster, so the cause is shared (datastore, control"
                     + " plane, IP pool), not one node";
           } else if (failingNodes == 1) {
             distribution =
-                "failures confined to 1 node of " + model.nodes().size()
+                "failures confined to 1 node of "
+                    + model.nodes().size()
                     + ": the cause is local to that node";
           } else {
             distribution =
-                "failures on " + CauseText.nodes(failingNodes) + " of " + model.nodes().size()
+                "failures on "
+                    + CauseText.nodes(failingNodes)
+                    + " of "
+                    + model.nodes().size()
                     + ": clustered, so look at what these nodes have in common";
           }
           if (spread) {
@@ -155,8 +166,8 @@ public final class SandboxFailureCheck implements Check {
 
   /**
    * Pods that wait for a sandbox with no failure event and nothing wrong on their node: just
-   * scheduled, or their events expired (one hour by default). Reported for information, never as
-   * a failure: there is no evidence of one.
+   * scheduled, or their events expired (one hour by default). Reported for information, never as a
+   * failure: there is no evidence of one.
    */
   private Finding waitingWithoutFailure(List<Case> cases) {
     Map<String, Integer> perNode = new TreeMap<>();
@@ -168,9 +179,19 @@ public final class SandboxFailureCheck implements Check {
     }
     List<Evidence> evidence = new ArrayList<>();
     perNode.entrySet().stream()
-        .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+        .sorted(
+            Map.Entry.<String, Integer>comparingByValue()
+                .reversed()
+                .thenComparing(Map.Entry.comparingByKey()))
         .limit(SAMPLE_MESSAGES + 2)
-        .forEach(e -> evidence.add(new Evidence("pod-status", "node " + e.getKey(), CauseText.pods(e.getValue()) + " waiting in ContainerCreating without a pod IP")));
+        .forEach(
+            e ->
+                evidence.add(
+                    new Evidence(
+                        "pod-status",
+                        "node " + e.getKey(),
+                        CauseText.pods(e.getValue())
+                            + " waiting in ContainerCreating without a pod IP")));
     evidence.add(
         new Evidence(
             "decision",
@@ -195,8 +216,12 @@ public final class SandboxFailureCheck implements Check {
         List.of(
             new NextStep(
                 "Look at the pod's events again in a minute",
-                "kubectl -n " + first[0] + " get events --field-selector involvedObject.name=" + first[1]),
-            new NextStep("Run the diagnosis again once they had time to start", "podnet diagnose")));
+                "kubectl -n "
+                    + first[0]
+                    + " get events --field-selector involvedObject.name="
+                    + first[1]),
+            new NextStep(
+                "Run the diagnosis again once they had time to start", "podnet diagnose")));
   }
 
   private Case decide(
@@ -224,7 +249,8 @@ public final class SandboxFailureCheck implements Check {
     if (node.isPresent() && EXPLAINED_BY_MISSING_CIDR.contains(classified)) {
       Optional<String> outside = outsideCniPool(model, node.get());
       if (outside.isPresent()) {
-        return new Case(podKey, nodeName, failure, explanation, RootCause.CIDR_CONFLICT, outside.get());
+        return new Case(
+            podKey, nodeName, failure, explanation, RootCause.CIDR_CONFLICT, outside.get());
       }
     }
     if (explanation == null && node.isPresent() && node.get().notReady()) {
@@ -276,10 +302,20 @@ public final class SandboxFailureCheck implements Check {
       }
       List<dev.podnet.cidr.Cidr> pool = ClusterNetwork.cidrs(layer.value());
       for (dev.podnet.cidr.Cidr cidr : cidrs) {
-        if (cidr.family() == dev.podnet.cidr.IpFamily.IPV4 && pool.stream().noneMatch(p -> p.contains(cidr))) {
+        if (cidr.family() == dev.podnet.cidr.IpFamily.IPV4
+            && pool.stream().noneMatch(p -> p.contains(cidr))) {
           return Optional.of(
-              "node " + node.name() + "'s pod CIDR " + cidr.text() + " is outside " + layer.layer() + " "
-                  + layer.value() + " (" + layer.source() + "): the CNI cannot serve it");
+              "node "
+                  + node.name()
+                  + "'s pod CIDR "
+                  + cidr.text()
+                  + " is outside "
+                  + layer.layer()
+                  + " "
+                  + layer.value()
+                  + " ("
+                  + layer.source()
+                  + "): the CNI cannot serve it");
         }
       }
     }
@@ -295,11 +331,12 @@ public final class SandboxFailureCheck implements Check {
       String distribution) {
     List<Case> sorted = cases.stream().sorted(Comparator.comparing(Case::podKey)).toList();
     TreeSet<String> nodes = new TreeSet<>();
-    sorted.forEach(c -> {
-      if (c.node() != null) {
-        nodes.add(c.node());
-      }
-    });
+    sorted.forEach(
+        c -> {
+          if (c.node() != null) {
+            nodes.add(c.node());
+          }
+        });
     List<AffectedPod> pods = new ArrayList<>();
     long attempts = 0;
     for (Case c : sorted) {
@@ -313,8 +350,12 @@ public final class SandboxFailureCheck implements Check {
               c.node(),
               failure == null ? 0 : failure.attempts(),
               failure == null ? 0 : failure.sandboxIds().size(),
-              failure == null || failure.firstSeen() == null ? null : failure.firstSeen().toString(),
-              failure == null || failure.lastSeen() == null ? null : failure.lastSeen().toString()));
+              failure == null || failure.firstSeen() == null
+                  ? null
+                  : failure.firstSeen().toString(),
+              failure == null || failure.lastSeen() == null
+                  ? null
+                  : failure.lastSeen().toString()));
     }
     List<Evidence> evidence = new ArrayList<>();
     Map<String, Integer> innermost = new TreeMap<>();
@@ -342,15 +383,17 @@ public final class SandboxFailureCheck implements Check {
                       + e.confidence().id()
                       + (e.chain().plugin() == null ? "" : ", plugin " + e.chain().plugin())));
         });
-    new TreeSet<>(
-            sorted.stream().map(Case::why).filter(w -> w != null).toList())
+    new TreeSet<>(sorted.stream().map(Case::why).filter(w -> w != null).toList())
         .forEach(why -> evidence.add(new Evidence("decision", scope, why)));
     sorted.stream()
         .filter(c -> c.failure() != null && c.failure().latestMessage() != null)
         .map(c -> c.failure())
         .collect(
             java.util.stream.Collectors.toMap(
-                f -> f.messages().isEmpty() ? f.latestMessage() : f.messages().get(f.messages().size() - 1),
+                f ->
+                    f.messages().isEmpty()
+                        ? f.latestMessage()
+                        : f.messages().get(f.messages().size() - 1),
                 f -> f,
                 (a, b) -> a,
                 LinkedHashMap::new))
@@ -365,7 +408,8 @@ public final class SandboxFailureCheck implements Check {
                         "pod " + f.podKey(),
                         "FailedCreatePodSandBox (x" + f.attempts() + "): " + f.latestMessage())));
     for (String node : nodes) {
-      model.node(node)
+      model
+          .node(node)
           .ifPresent(
               info -> {
                 if (info.notReady()) {
@@ -373,7 +417,12 @@ public final class SandboxFailureCheck implements Check {
                       new Evidence(
                           "node-condition",
                           "node " + node,
-                          "Ready=" + info.ready().status() + " " + info.ready().reason() + ": " + info.ready().message()));
+                          "Ready="
+                              + info.ready().status()
+                              + " "
+                              + info.ready().reason()
+                              + ": "
+                              + info.ready().message()));
                 }
                 if (cause == RootCause.NODE_CIDR_MISSING) {
                   evidence.add(new Evidence("node-spec", "node " + node, "spec.podCIDR is empty"));
@@ -384,7 +433,9 @@ public final class SandboxFailureCheck implements Check {
                           "node-spec",
                           "node " + node,
                           "spec.podCIDR "
-                              + (info.hasNoPodCidr() ? "(none)" : String.join(",", info.effectivePodCidrs()))
+                              + (info.hasNoPodCidr()
+                                  ? "(none)"
+                                  : String.join(",", info.effectivePodCidrs()))
                               + "; "
                               + CauseText.pods(model.podCounts(node).podNetwork())
                               + " running on the pod network"
@@ -446,7 +497,8 @@ public final class SandboxFailureCheck implements Check {
     Optional<PodInfo> agentPod =
         probeNode == null ? Optional.empty() : agents.forPlugin(probeNode, plugin);
     var product =
-        agentPod.flatMap(AgentView::agentOf)
+        agentPod
+            .flatMap(AgentView::agentOf)
             .or(() -> dev.podnet.model.CniAgent.byPluginType(plugin))
             .or(() -> agents.products().stream().findFirst());
     String namespace =

@@ -18,7 +18,14 @@ public record Table(String id, String title, List<String> columns, List<List<Str
     for (List<String> row : rows) {
       if (row.size() != columns.size()) {
         throw new IllegalArgumentException(
-            "table " + id + ": row " + row + " has " + row.size() + " cells, expected " + columns.size());
+            "table "
+                + id
+                + ": row "
+                + row
+                + " has "
+                + row.size()
+                + " cells, expected "
+                + columns.size());
       }
     }
   }

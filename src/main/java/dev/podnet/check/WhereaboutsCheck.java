@@ -45,27 +45,57 @@ public final class WhereaboutsCheck implements Check {
     List<Finding> findings = new ArrayList<>();
     for (IpamData.WhereaboutsPool pool : model.ipam().whereaboutsPools()) {
       String subject = "ippool.whereabouts " + pool.name();
-      List<String> leaked = pool.podRefs().stream().filter(p -> p != null && !model.podKeys().contains(p)).toList();
+      List<String> leaked =
+          pool.podRefs().stream().filter(p -> p != null && !model.podKeys().contains(p)).toList();
       long capacity = capacity(pool.range());
       int used = pool.podRefs().size();
-      List<NextStep> steps = List.of(
-          new NextStep("Read the pool", "kubectl -n kube-system get ippools.whereabouts.cni.cncf.io " + pool.name() + " -o yaml"),
-          new NextStep("Let the ip-reconciler release allocations of deleted pods", "kubectl -n kube-system get cronjob ip-reconciler"));
+      List<NextStep> steps =
+          List.of(
+              new NextStep(
+                  "Read the pool",
+                  "kubectl -n kube-system get ippools.whereabouts.cni.cncf.io "
+                      + pool.name()
+                      + " -o yaml"),
+              new NextStep(
+                  "Let the ip-reconciler release allocations of deleted pods",
+                  "kubectl -n kube-system get cronjob ip-reconciler"));
       if (!leaked.isEmpty()) {
-        findings.add(CidrChecks.finding(id(), RootCause.IPAM_EXHAUSTED, Severity.WARNING, Finding.CLUSTER,
-            leaked.size() + " leaked Whereabouts allocation(s) in " + pool.name(),
-            "Allocations in " + pool.range() + " name pods that no longer exist; they stay taken until reconciled.",
-            List.of(),
-            leaked.stream().limit(20).map(p -> new Evidence("whereabouts", subject, "allocation for missing pod " + p)).toList(),
-            steps));
+        findings.add(
+            CidrChecks.finding(
+                id(),
+                RootCause.IPAM_EXHAUSTED,
+                Severity.WARNING,
+                Finding.CLUSTER,
+                leaked.size() + " leaked Whereabouts allocation(s) in " + pool.name(),
+                "Allocations in "
+                    + pool.range()
+                    + " name pods that no longer exist; they stay taken until reconciled.",
+                List.of(),
+                leaked.stream()
+                    .limit(20)
+                    .map(
+                        p ->
+                            new Evidence("whereabouts", subject, "allocation for missing pod " + p))
+                    .toList(),
+                steps));
       }
       if (capacity > 0 && used >= capacity) {
-        findings.add(CidrChecks.finding(id(), RootCause.IPAM_EXHAUSTED, Severity.CRITICAL, Finding.CLUSTER,
-            "Whereabouts pool " + pool.name() + " is full",
-            "All " + capacity + " addresses of " + pool.range() + " are allocated: pods attaching to this network get none.",
-            List.of(),
-            List.of(new Evidence("whereabouts", subject, used + " allocations in " + pool.range())),
-            steps));
+        findings.add(
+            CidrChecks.finding(
+                id(),
+                RootCause.IPAM_EXHAUSTED,
+                Severity.CRITICAL,
+                Finding.CLUSTER,
+                "Whereabouts pool " + pool.name() + " is full",
+                "All "
+                    + capacity
+                    + " addresses of "
+                    + pool.range()
+                    + " are allocated: pods attaching to this network get none.",
+                List.of(),
+                List.of(
+                    new Evidence("whereabouts", subject, used + " allocations in " + pool.range())),
+                steps));
       }
     }
     return findings;
@@ -75,7 +105,8 @@ public final class WhereaboutsCheck implements Check {
   static long capacity(String range) {
     try {
       Cidr cidr = Cidr.parse(range);
-      BigInteger size = cidr.size().subtract(BigInteger.valueOf(cidr.family() == IpFamily.IPV4 ? 2 : 1));
+      BigInteger size =
+          cidr.size().subtract(BigInteger.valueOf(cidr.family() == IpFamily.IPV4 ? 2 : 1));
       return size.max(BigInteger.ZERO).min(BigInteger.valueOf(Long.MAX_VALUE)).longValue();
     } catch (IllegalArgumentException | NullPointerException e) {
       return 0;

@@ -23,16 +23,16 @@ import java.util.regex.PatternSyntaxException;
 /**
  * The data-driven catalog of known sandbox-failure causes, and the classifier that applies it.
  *
- * <p>The rules live in {@code catalog.json} next to this class, not in code. To explain a
- * message, the catalog parses it into an {@link ErrorChain} and tries its rules against the
- * innermost error first, then outwards layer by layer; the first layer with a match decides.
- * Within a layer the surest rule wins, then the one listed first (so specific rules come before
- * generic ones in the file). A match on the innermost error keeps the rule's confidence; a match
- * on an outer layer is at most {@code MEDIUM}. A message no rule recognises is {@code unknown}
- * with confidence {@code NONE}: podnet shows the innermost error and does not guess.
+ * <p>The rules live in {@code catalog.json} next to this class, not in code. To explain a message,
+ * the catalog parses it into an {@link ErrorChain} and tries its rules against the innermost error
+ * first, then outwards layer by layer; the first layer with a match decides. Within a layer the
+ * surest rule wins, then the one listed first (so specific rules come before generic ones in the
+ * file). A match on the innermost error keeps the rule's confidence; a match on an outer layer is
+ * at most {@code MEDIUM}. A message no rule recognises is {@code unknown} with confidence {@code
+ * NONE}: podnet shows the innermost error and does not guess.
  *
- * <p>The catalog is JSON read with the Jackson streaming parser because {@code podnet explain}
- * must answer from a cold JVM within half a second; YAML parsers cost three to six times as much
+ * <p>The catalog is JSON read with the Jackson streaming parser because {@code podnet explain} must
+ * answer from a cold JVM within half a second; YAML parsers cost three to six times as much
  * start-up time for the same file.
  */
 public final class CauseCatalog {

@@ -36,14 +36,16 @@ public final class ErrorChainParser {
   private static final Pattern OBJECT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,252}");
 
   /**
-   * Headers that journald, klog, Calico's logger and the CRI log format put in front of a log
-   * line; they carry no error text, so they are cut before a message without wrappers is shown.
+   * Headers that journald, klog, Calico's logger and the CRI log format put in front of a log line;
+   * they carry no error text, so they are cut before a message without wrappers is shown.
    */
   private static final Pattern[] LOG_HEADERS = {
     // journald/syslog: "Jul 11 04:35:48 host kubelet[7018]: "
-    Pattern.compile("[A-Z][a-z]{2} {1,2}\\d{1,2} \\d\\d:\\d\\d:\\d\\d \\S{1,253} [^\\s:\\[]{1,64}(?:\\[\\d{1,10}\\])?: "),
+    Pattern.compile(
+        "[A-Z][a-z]{2} {1,2}\\d{1,2} \\d\\d:\\d\\d:\\d\\d \\S{1,253} [^\\s:\\[]{1,64}(?:\\[\\d{1,10}\\])?: "),
     // klog: "E0519 00:37:28.550351 1 network.go:102] "
-    Pattern.compile("[IWEF]\\d{4} \\d\\d:\\d\\d:\\d\\d\\.\\d{1,9} \\d{1,10} [^\\s\\]]{1,128}:\\d{1,6}\\] "),
+    Pattern.compile(
+        "[IWEF]\\d{4} \\d\\d:\\d\\d:\\d\\d\\.\\d{1,9} \\d{1,10} [^\\s\\]]{1,128}:\\d{1,6}\\] "),
     // ISO timestamps, with the CRI log stream marker: "2024-06-23T18:22:34.66+03:00 stdout F "
     Pattern.compile(
         "\\d{4}-\\d\\d-\\d\\d[T ]\\d\\d:\\d\\d:\\d\\d(?:\\.\\d{1,9})?(?:Z|[+-]\\d\\d:?\\d\\d)?"
@@ -107,6 +109,7 @@ public final class ErrorChainParser {
           "error configuring pod \\[([^/\\]\\s]{0,63})/([^\\]\\s]{1,253})\\] networking: ", FLAGS);
   private static final Pattern NETWORK_READY_CONDITION =
       Pattern.compile("networkready=false reason:[A-Za-z]{0,64} message:", FLAGS);
+
   /**
    * Pod tags that Multus ({@code [ns/pod/uid:net]}), ocicni ({@code [ns/pod:net]}) and
    * ovn-kubernetes ({@code [ns/pod sandbox-id ...]}) put in front of a delegate's error.
@@ -744,7 +747,9 @@ public final class ErrorChainParser {
     return start >= end ? "" : raw.substring(start, end);
   }
 
-  /** Length of a noise suffix ending at {@code end}, or 0; none of them holds quotes or brackets. */
+  /**
+   * Length of a noise suffix ending at {@code end}, or 0; none of them holds quotes or brackets.
+   */
   private static int removableSuffix(String raw, int start, int end) {
     for (String suffix : new String[] {GO_CNI_LOAD_SUFFIX, SKIPPING_POD_SUFFIX, "\\n"}) {
       int length = suffix.length();

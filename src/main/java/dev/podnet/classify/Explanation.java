@@ -4,9 +4,9 @@ import dev.podnet.model.RootCause;
 import java.util.List;
 
 /**
- * What podnet says about one error message: the parsed chain, the root-cause class, how sure it
- * is, the catalog rule that decided ({@code unknown} when none did) and the words and steps for
- * the engineer on call.
+ * What podnet says about one error message: the parsed chain, the root-cause class, how sure it is,
+ * the catalog rule that decided ({@code unknown} when none did) and the words and steps for the
+ * engineer on call.
  */
 public record Explanation(
     ErrorChain chain,

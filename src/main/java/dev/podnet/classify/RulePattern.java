@@ -3,9 +3,9 @@ package dev.podnet.classify;
 import java.util.List;
 
 /**
- * One way a catalog rule recognises an error layer: a literal substring, several literal
- * substrings that must all occur, or a regular expression. Literals compare case-insensitively
- * against the whitespace-normalised layer text; regular expressions are case-insensitive too.
+ * One way a catalog rule recognises an error layer: a literal substring, several literal substrings
+ * that must all occur, or a regular expression. Literals compare case-insensitively against the
+ * whitespace-normalised layer text; regular expressions are case-insensitive too.
  */
 public record RulePattern(Kind kind, List<String> terms) {
 

@@ -13,7 +13,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
 
-/** The wiring every analysing command shares: source, model, checks and views, renderer, exit code. */
+/**
+ * The wiring every analysing command shares: source, model, checks and views, renderer, exit code.
+ */
 final class Analysis {
   private Analysis() {}
 

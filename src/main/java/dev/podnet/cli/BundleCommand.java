@@ -36,43 +36,78 @@ import picocli.CommandLine.Spec;
       "tokens, passwords, keys and certificates in what is written are replaced, and manifest.json lists each."
     })
 final class BundleCommand implements Callable<Integer> {
-  @Option(names = {"-f", "--file"}, paramLabel = "OUT.tar.gz", description = "Where to write (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = {"-f", "--file"},
+      paramLabel = "OUT.tar.gz",
+      description = "Where to write (default: ${DEFAULT-VALUE}).")
   Path file = Path.of("podnet-bundle.tar.gz");
 
   @Option(names = "--force", description = "Replace OUT if it exists.")
   boolean force;
 
-  @Option(names = "--kubeconfig", paramLabel = "FILE", description = "Kubeconfig file (default: KUBECONFIG, ~/.kube/config, or the in-cluster service account).")
+  @Option(
+      names = "--kubeconfig",
+      paramLabel = "FILE",
+      description =
+          "Kubeconfig file (default: KUBECONFIG, ~/.kube/config, or the in-cluster service account).")
   String kubeconfig;
 
   @Option(names = "--context", paramLabel = "NAME", description = "Kubeconfig context to use.")
   String context;
 
-  @Option(names = "--page-size", paramLabel = "N", description = "Items per API list page (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--page-size",
+      paramLabel = "N",
+      description = "Items per API list page (default: ${DEFAULT-VALUE}).")
   int pageSize = LiveSource.DEFAULT_PAGE_SIZE;
 
-  @Option(names = "--request-timeout", paramLabel = "SECONDS", description = "Give up on an API request after this long (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--request-timeout",
+      paramLabel = "SECONDS",
+      description = "Give up on an API request after this long (default: ${DEFAULT-VALUE}).")
   long requestTimeout = 30;
 
-  @Option(names = "--namespace", paramLabel = "NS", description = "Keep only pods and events of this namespace (repeatable).")
+  @Option(
+      names = "--namespace",
+      paramLabel = "NS",
+      description = "Keep only pods and events of this namespace (repeatable).")
   List<String> namespaces = new ArrayList<>();
 
-  @Option(names = "--pod", paramLabel = "NS/NAME", description = "Keep only this pod and its events (repeatable).")
+  @Option(
+      names = "--pod",
+      paramLabel = "NS/NAME",
+      description = "Keep only this pod and its events (repeatable).")
   List<String> pods = new ArrayList<>();
 
-  @Option(names = "--node", paramLabel = "NAME", description = "Keep only this node, its pods and their events (repeatable).")
+  @Option(
+      names = "--node",
+      paramLabel = "NAME",
+      description = "Keep only this node, its pods and their events (repeatable).")
   List<String> nodes = new ArrayList<>();
 
-  @Option(names = "--node-files", description = "Also copy each selected node's CNI configs, state and logs, through a short-lived privileged pod on it.")
+  @Option(
+      names = "--node-files",
+      description =
+          "Also copy each selected node's CNI configs, state and logs, through a short-lived privileged pod on it.")
   boolean nodeFiles;
 
-  @Option(names = "--node-files-image", paramLabel = "IMAGE", description = "Image of the node-file pods (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--node-files-image",
+      paramLabel = "IMAGE",
+      description = "Image of the node-file pods (default: ${DEFAULT-VALUE}).")
   String nodeFilesImage = PodNodeFileFetcher.DEFAULT_IMAGE;
 
-  @Option(names = "--node-files-namespace", paramLabel = "NS", description = "Namespace of the node-file pods (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--node-files-namespace",
+      paramLabel = "NS",
+      description = "Namespace of the node-file pods (default: ${DEFAULT-VALUE}).")
   String nodeFilesNamespace = "kube-system";
 
-  @Option(names = "--node-files-timeout", paramLabel = "SECONDS", description = "Skip a node whose pod has not started after this long (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--node-files-timeout",
+      paramLabel = "SECONDS",
+      description =
+          "Skip a node whose pod has not started after this long (default: ${DEFAULT-VALUE}).")
   long nodeFilesTimeout = 60;
 
   @Spec CommandSpec spec;
@@ -87,19 +122,29 @@ final class BundleCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage(), Main.USAGE);
     }
-    if (!nodeFiles && (spec.commandLine().getParseResult().hasMatchedOption("--node-files-image"))) {
+    if (!nodeFiles
+        && (spec.commandLine().getParseResult().hasMatchedOption("--node-files-image"))) {
       throw new UserError("--node-files-image needs --node-files", Main.USAGE);
     }
     Progress progress = System.console() != null ? Progress.line(err) : Progress.silent();
     byte[] random = new byte[4];
     new SecureRandom().nextBytes(random);
     String runId = HexFormat.of().formatHex(random);
-    try (RawListCopier lists = RawListCopier.connect(kubeconfig, context, pageSize, requestTimeout);
-        NodeFileFetcher fetcher = nodeFiles ? PodNodeFileFetcher.forCluster(lists, settings(runId)) : null) {
+    try (RawListCopier lists =
+            RawListCopier.connect(kubeconfig, context, pageSize, requestTimeout);
+        NodeFileFetcher fetcher =
+            nodeFiles ? PodNodeFileFetcher.forCluster(lists, settings(runId)) : null) {
       BundleCollector collector =
-          new BundleCollector(lists, fetcher, Redactor.withRandomKey(), Clock.systemUTC(), progress, note -> err.println("podnet: " + note));
+          new BundleCollector(
+              lists,
+              fetcher,
+              Redactor.withRandomKey(),
+              Clock.systemUTC(),
+              progress,
+              note -> err.println("podnet: " + note));
       BundleCollector.Result result =
-          collector.collect(new BundleCollector.Request(file, force, narrowing, VersionProvider.version()));
+          collector.collect(
+              new BundleCollector.Request(file, force, narrowing, VersionProvider.version()));
       print(out, result);
       return 0;
     } catch (FileAlreadyExistsException e) {
@@ -113,7 +158,8 @@ final class BundleCommand implements Callable<Integer> {
 
   private PodNodeFileFetcher.Settings settings(String runId) {
     Duration timeout = Duration.ofSeconds(nodeFilesTimeout);
-    return new PodNodeFileFetcher.Settings(nodeFilesImage, nodeFilesNamespace, timeout, timeout.multipliedBy(5), runId);
+    return new PodNodeFileFetcher.Settings(
+        nodeFilesImage, nodeFilesNamespace, timeout, timeout.multipliedBy(5), runId);
   }
 
   private static void print(PrintWriter out, BundleCollector.Result result) {
@@ -128,7 +174,8 @@ final class BundleCommand implements Callable<Integer> {
     for (BundleManifest.NodeFiles node : manifest.nodeFiles()) {
       out.printf(
           "  node files of %s: %s%n",
-          node.node(), node.skipped() == null ? node.files().size() + " files" : "skipped: " + node.skipped());
+          node.node(),
+          node.skipped() == null ? node.files().size() + " files" : "skipped: " + node.skipped());
     }
     out.flush();
   }

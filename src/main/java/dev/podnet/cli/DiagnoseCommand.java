@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /** {@code podnet diagnose}: pods that cannot get a network, grouped by root cause and node. */
 @Command(
@@ -48,7 +48,8 @@ final class DiagnoseCommand implements Callable<Integer> {
       return SnapshotNodes.findings(
           source.snapshot,
           node ->
-              model.node(node)
+              model
+                  .node(node)
                   .filter(n -> !n.effectivePodCidrs().isEmpty())
                   .map(n -> n.effectivePodCidrs().get(0))
                   .orElse(null));

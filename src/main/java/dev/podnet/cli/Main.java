@@ -8,8 +8,10 @@ import picocli.CommandLine;
 public final class Main {
   /** Usage error (DESIGN.md section 1). */
   public static final int USAGE = 3;
+
   /** The source could not be read. */
   public static final int SOURCE_UNREADABLE = 4;
+
   /** podnet itself failed: a bug, reported as such. */
   public static final int INTERNAL = 70;
 

@@ -65,25 +65,29 @@ final class NodeCommand implements Callable<Integer> {
   @Option(
       names = "--snapshot",
       paramLabel = "DIR|FILE.tar.gz",
-      description = "A snapshot directory or archive; with --node, reads nodes/<node>/ from it (an archive in one pass, unpacked nowhere).")
+      description =
+          "A snapshot directory or archive; with --node, reads nodes/<node>/ from it (an archive in one pass, unpacked nowhere).")
   Path snapshot;
 
   @Option(
       names = "--node",
       paramLabel = "NAME",
-      description = "The node's name: required with --snapshot; with --root, the name used in commands.")
+      description =
+          "The node's name: required with --snapshot; with --root, the name used in commands.")
   String node;
 
   @Option(
       names = "--runtime",
       paramLabel = "RUNTIME",
-      description = "containerd, crio or auto (default: auto = containerd unless only CRI-O's config is found).")
+      description =
+          "containerd, crio or auto (default: auto = containerd unless only CRI-O's config is found).")
   String runtime = "auto";
 
   @Option(
       names = "--pod-cidr",
       paramLabel = "CIDR",
-      description = "The node's spec.podCIDR, for usePodCidr ranges and the flannel check (from cluster/nodes.json with --snapshot).")
+      description =
+          "The node's spec.podCIDR, for usePodCidr ranges and the flannel check (from cluster/nodes.json with --snapshot).")
   String podCidr;
 
   @Mixin OutputOptions output;
@@ -94,7 +98,8 @@ final class NodeCommand implements Callable<Integer> {
     var format = output.format();
     NodeOptions.Runtime runtimeOption = runtime();
     if ((root == null) == (snapshot == null)) {
-      throw new UserError("give either --root DIR or --snapshot DIR|FILE.tar.gz --node NAME", Main.USAGE);
+      throw new UserError(
+          "give either --root DIR or --snapshot DIR|FILE.tar.gz --node NAME", Main.USAGE);
     }
     if (snapshot != null && node == null) {
       throw new UserError("--snapshot needs --node NAME (the folder under nodes/)", Main.USAGE);
@@ -130,7 +135,9 @@ final class NodeCommand implements Callable<Integer> {
       case "containerd" -> NodeOptions.Runtime.CONTAINERD;
       case "crio", "cri-o" -> NodeOptions.Runtime.CRIO;
       case "auto" -> NodeOptions.Runtime.AUTO;
-      default -> throw new UserError("--runtime: expected containerd, crio or auto, not '" + runtime + "'", Main.USAGE);
+      default ->
+          throw new UserError(
+              "--runtime: expected containerd, crio or auto, not '" + runtime + "'", Main.USAGE);
     };
   }
 
@@ -154,7 +161,9 @@ final class NodeCommand implements Callable<Integer> {
   /** The node as cluster/nodes.json describes it; absent when the snapshot has no such file. */
   private Optional<NodeInfo> nodeInfo() throws NodeFilesException {
     try (ClusterSource source =
-        Files.isDirectory(snapshot) ? new SnapshotDirectorySource(snapshot) : new SnapshotArchiveSource(snapshot)) {
+        Files.isDirectory(snapshot)
+            ? new SnapshotDirectorySource(snapshot)
+            : new SnapshotArchiveSource(snapshot)) {
       ClusterModel model = ModelBuilder.build(source);
       return model.node(node);
     } catch (SourceException e) {

@@ -25,13 +25,15 @@ final class PlanCommand implements Callable<Integer> {
       names = "--cluster-cidr",
       required = true,
       paramLabel = "CIDR[,CIDR]",
-      description = "The cluster CIDR(s), as kube-controller-manager --cluster-cidr (dual-stack: one of each family).")
+      description =
+          "The cluster CIDR(s), as kube-controller-manager --cluster-cidr (dual-stack: one of each family).")
   String clusterCidr;
 
   @Option(
       names = "--node-mask",
       paramLabel = "N[,N]",
-      description = "Node CIDR mask size, one per cluster CIDR (default: 24 for IPv4, 64 for IPv6).")
+      description =
+          "Node CIDR mask size, one per cluster CIDR (default: 24 for IPv4, 64 for IPv6).")
   String nodeMask;
 
   @Option(
@@ -40,10 +42,17 @@ final class PlanCommand implements Callable<Integer> {
       description = "Service range(s); node CIDRs overlapping them are never allocated.")
   String serviceCidr;
 
-  @Option(names = "--max-pods", paramLabel = "N", description = "kubelet maxPods (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max-pods",
+      paramLabel = "N",
+      description = "kubelet maxPods (default: ${DEFAULT-VALUE}).")
   int maxPods = 110;
 
-  @Option(names = "--nodes", required = true, paramLabel = "N", description = "Nodes the layout must hold.")
+  @Option(
+      names = "--nodes",
+      required = true,
+      paramLabel = "N",
+      description = "Nodes the layout must hold.")
   long nodes;
 
   @Option(
@@ -60,7 +69,9 @@ final class PlanCommand implements Callable<Integer> {
     var format = output.format();
     Diagnosis plan;
     try {
-      plan = CapacityPlanner.plan(clusterCidr, nodeMask, serviceCidr, maxPods, nodes, growthPerMonth());
+      plan =
+          CapacityPlanner.plan(
+              clusterCidr, nodeMask, serviceCidr, maxPods, nodes, growthPerMonth());
     } catch (IllegalArgumentException e) {
       throw new UserError(e.getMessage(), Main.USAGE);
     }
@@ -79,14 +90,17 @@ final class PlanCommand implements Callable<Integer> {
     try {
       per = Double.parseDouble(parts[0]);
     } catch (NumberFormatException e) {
-      throw new UserError("--growth '" + growth + "': expected N/month, N/week or N/day", Main.USAGE);
+      throw new UserError(
+          "--growth '" + growth + "': expected N/month, N/week or N/day", Main.USAGE);
     }
     String unit = parts.length == 1 ? "month" : parts[1];
     return switch (unit) {
       case "month", "mo" -> per;
       case "week", "w" -> per * 52.0 / 12.0;
       case "day", "d" -> per * 365.0 / 12.0;
-      default -> throw new UserError("--growth '" + growth + "': expected N/month, N/week or N/day", Main.USAGE);
+      default ->
+          throw new UserError(
+              "--growth '" + growth + "': expected N/month, N/week or N/day", Main.USAGE);
     };
   }
 }

@@ -14,13 +14,15 @@ final class SourceOptions {
   @Option(
       names = "--snapshot",
       paramLabel = "DIR|FILE.tar.gz",
-      description = "Read a snapshot (a directory or a .tar.gz of kubectl -o json files) instead of a cluster.")
+      description =
+          "Read a snapshot (a directory or a .tar.gz of kubectl -o json files) instead of a cluster.")
   Path snapshot;
 
   @Option(
       names = "--kubeconfig",
       paramLabel = "FILE",
-      description = "Kubeconfig file (default: KUBECONFIG, ~/.kube/config, or the in-cluster service account).")
+      description =
+          "Kubeconfig file (default: KUBECONFIG, ~/.kube/config, or the in-cluster service account).")
   String kubeconfig;
 
   @Option(names = "--context", paramLabel = "NAME", description = "Kubeconfig context to use.")
@@ -43,7 +45,8 @@ final class SourceOptions {
     try {
       if (snapshot != null) {
         if (kubeconfig != null || context != null) {
-          throw new UserError("--snapshot cannot be combined with --kubeconfig or --context", Main.USAGE);
+          throw new UserError(
+              "--snapshot cannot be combined with --kubeconfig or --context", Main.USAGE);
         }
         if (Files.isDirectory(snapshot)) {
           return new SnapshotDirectorySource(snapshot);

@@ -7,8 +7,8 @@ import java.util.Set;
 
 /**
  * The lean, immutable picture of a cluster that every check reads: nodes in full, pods only where
- * they matter (stuck, CNI agents, control plane) and counted otherwise, sandbox failures
- * aggregated per pod, and which sources were collected.
+ * they matter (stuck, CNI agents, control plane) and counted otherwise, sandbox failures aggregated
+ * per pod, and which sources were collected.
  *
  * @param nodes by name, sorted
  * @param stuckPods pods bound to a node and waiting for a sandbox

@@ -26,11 +26,15 @@ public record CniAgent(
               List.of("kube-flannel-ds", "kube-flannel-ds-amd64", "kube-flannel-ds-arm64"),
               List.of("flannel"),
               "kube-flannel"),
-          new CniAgent("AWS VPC CNI", List.of("aws-node"), List.of("aws-cni", "egress-cni"), "aws-node"),
+          new CniAgent(
+              "AWS VPC CNI", List.of("aws-node"), List.of("aws-cni", "egress-cni"), "aws-node"),
           new CniAgent("Antrea", List.of("antrea-agent"), List.of("antrea"), "antrea-agent"),
           new CniAgent("Kube-OVN", List.of("kube-ovn-cni"), List.of("kube-ovn"), "cni-server"),
           new CniAgent(
-              "OVN-Kubernetes", List.of("ovnkube-node"), List.of("ovn-k8s-cni-overlay"), "ovnkube-node"),
+              "OVN-Kubernetes",
+              List.of("ovnkube-node"),
+              List.of("ovn-k8s-cni-overlay"),
+              "ovnkube-node"),
           new CniAgent("Weave Net", List.of("weave-net"), List.of("weave-net"), "weave"),
           new CniAgent(
               "Multus",
@@ -55,8 +59,8 @@ public record CniAgent(
   }
 
   /**
-   * The agent whose DaemonSet created a pod of this name (DaemonSet pods are named
-   * {@code <daemonset>-<5 chars>}); used when the owner reference was not collected.
+   * The agent whose DaemonSet created a pod of this name (DaemonSet pods are named {@code
+   * <daemonset>-<5 chars>}); used when the owner reference was not collected.
    */
   public static Optional<CniAgent> byPodName(String podName) {
     if (podName == null) {

@@ -23,7 +23,17 @@ public record IpamData(
     List<WhereaboutsPool> whereaboutsPools) {
 
   public static final IpamData EMPTY =
-      new IpamData(java.util.Set.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
+      new IpamData(
+          java.util.Set.of(),
+          List.of(),
+          List.of(),
+          List.of(),
+          List.of(),
+          List.of(),
+          List.of(),
+          List.of(),
+          List.of(),
+          List.of());
 
   public IpamData {
     podKeys = java.util.Collections.unmodifiableSet(podKeys);
@@ -53,13 +63,15 @@ public record IpamData(
   public record PodAddress(String podKey, String node, String ip) {}
 
   /** A Calico IPPool. */
-  public record CalicoPool(String name, String cidr, int blockSize, boolean disabled, String nodeSelector) {}
+  public record CalicoPool(
+      String name, String cidr, int blockSize, boolean disabled, String nodeSelector) {}
 
   /**
    * A Calico IPAMBlock.
    *
    * @param affinity the node it is affine to ({@code host:<node>} with the prefix removed), or null
-   * @param allocations per ordinal, the index into {@code handles}, or null when the address is free
+   * @param allocations per ordinal, the index into {@code handles}, or null when the address is
+   *     free
    * @param handles per attribute index, the handle id holding the address (null for a reservation)
    * @param attributePods per attribute index, {@code namespace/pod} when the attribute names one
    * @param attributeNodes per attribute index, the node the attribute names, or null
@@ -76,8 +88,10 @@ public record IpamData(
     public CalicoBlock {
       allocations = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(allocations));
       handles = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(handles));
-      attributePods = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(attributePods));
-      attributeNodes = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(attributeNodes));
+      attributePods =
+          java.util.Collections.unmodifiableList(new java.util.ArrayList<>(attributePods));
+      attributeNodes =
+          java.util.Collections.unmodifiableList(new java.util.ArrayList<>(attributeNodes));
     }
 
     /** Addresses in use. */
@@ -104,5 +118,6 @@ public record IpamData(
   }
 
   /** A networking.k8s.io ClusterCIDR object (MultiCIDRRangeAllocator). */
-  public record ClusterCidrObject(String name, String ipv4, String ipv6, int perNodeHostBits, String nodeSelector) {}
+  public record ClusterCidrObject(
+      String name, String ipv4, String ipv6, int perNodeHostBits, String nodeSelector) {}
 }

@@ -5,12 +5,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A pod kept in the model because it matters to the analysis: stuck without a sandbox, a CNI
- * agent, or a control-plane component whose flags carry network settings. Other pods are only
- * counted, never kept, so memory grows with nodes and not with pods.
+ * A pod kept in the model because it matters to the analysis: stuck without a sandbox, a CNI agent,
+ * or a control-plane component whose flags carry network settings. Other pods are only counted,
+ * never kept, so memory grows with nodes and not with pods.
  *
- * @param ownerKind kind of the controlling owner reference (DaemonSet, ReplicaSet, Node...), or null
- * @param command the first container's command followed by its args (control-plane flags live there)
+ * @param ownerKind kind of the controlling owner reference (DaemonSet, ReplicaSet, Node...), or
+ *     null
+ * @param command the first container's command followed by its args (control-plane flags live
+ *     there)
  */
 public record PodInfo(
     String namespace,
@@ -59,8 +61,8 @@ public record PodInfo(
 
   /**
    * True when the pod is bound to a node but still has no sandbox: Pending, no pod IP, not on the
-   * host network, with every container waiting in {@code ContainerCreating} (or no container
-   * status yet).
+   * host network, with every container waiting in {@code ContainerCreating} (or no container status
+   * yet).
    */
   public boolean waitingForSandbox() {
     if (!"Pending".equals(phase) || nodeName == null || nodeName.isEmpty()) {
@@ -70,7 +72,8 @@ public record PodInfo(
       return false; // a pod with an IP has its sandbox; it waits for something else (an image pull)
     }
     List<ContainerState> main = containers.stream().filter(c -> !c.init()).toList();
-    List<ContainerState> waiting = containers.stream().filter(c -> c.waitingReason() != null).toList();
+    List<ContainerState> waiting =
+        containers.stream().filter(c -> c.waitingReason() != null).toList();
     if (containers.isEmpty()) {
       return true;
     }

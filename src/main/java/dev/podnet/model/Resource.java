@@ -1,19 +1,15 @@
 package dev.podnet.model;
 
 /**
- * The cluster-level files of a snapshot (DESIGN.md section 3) and the API lists they mirror.
- * Every one is optional: what is missing is reported as not collected.
+ * The cluster-level files of a snapshot (DESIGN.md section 3) and the API lists they mirror. Every
+ * one is optional: what is missing is reported as not collected.
  */
 public enum Resource {
   NODES("cluster/nodes.json", "Node", "nodes", "/api/v1/nodes"),
   PODS("cluster/pods.json", "Pod", "pods", "/api/v1/pods"),
   EVENTS("cluster/events.json", "Event", "events", "/api/v1/events"),
   DAEMONSETS("cluster/daemonsets.json", "DaemonSet", "daemonsets", "/apis/apps/v1/daemonsets"),
-  CONFIGMAPS(
-      "cluster/configmaps.json",
-      "ConfigMap",
-      "configmaps",
-      "/api/v1/configmaps"),
+  CONFIGMAPS("cluster/configmaps.json", "ConfigMap", "configmaps", "/api/v1/configmaps"),
   SERVICES("cluster/services.json", "Service", "services", "/api/v1/services"),
   CALICO_IPPOOLS(
       "cluster/crds/ippools.crd.projectcalico.org.json",

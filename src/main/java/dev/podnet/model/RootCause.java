@@ -9,8 +9,10 @@ import java.util.Locale;
 public enum RootCause {
   IPAM_EXHAUSTED("the pool, range, block or ENI has no free address (leaked allocations included)"),
   CNI_CONFIG_MISSING("no usable config in /etc/cni/net.d"),
-  CNI_CONFIG_INVALID("stale, multiple, conflicting or malformed CNI config; unsupported cniVersion"),
-  CNI_BINARY_MISSING("a plugin binary named by the config is missing or not executable in /opt/cni/bin"),
+  CNI_CONFIG_INVALID(
+      "stale, multiple, conflicting or malformed CNI config; unsupported cniVersion"),
+  CNI_BINARY_MISSING(
+      "a plugin binary named by the config is missing or not executable in /opt/cni/bin"),
   AGENT_NOT_READY("the CNI agent on the node is down, not ready, or its socket refuses"),
   DATASTORE_UNREACHABLE("the CNI cannot reach or authenticate to its datastore"),
   NODE_CIDR_MISSING("the node has no pod CIDR"),

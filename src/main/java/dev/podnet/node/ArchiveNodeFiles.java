@@ -31,8 +31,10 @@ final class ArchiveNodeFiles implements NodeFiles {
 
   private final String location;
   private final String nodeName;
+
   /** Relative path to content; null content for a file too large to hold. */
   private final Map<String, byte[]> files;
+
   /** Relative path to the file's entry (mode, size). */
   private final Map<String, NodeFiles.Entry> entries;
 
@@ -76,7 +78,8 @@ final class ArchiveNodeFiles implements NodeFiles {
           relative = relative.substring(0, relative.length() - 1);
         }
         String mode = (entry.isDirectory() ? "d" : "-") + permissions(entry.getMode());
-        entries.put(relative, new Entry(baseName(relative), entry.isDirectory(), mode, entry.getSize()));
+        entries.put(
+            relative, new Entry(baseName(relative), entry.isDirectory(), mode, entry.getSize()));
         if (entry.isFile()) {
           files.put(relative, entry.getSize() <= MAX_FILE_BYTES ? tar.readAllBytes() : null);
         }
@@ -89,15 +92,22 @@ final class ArchiveNodeFiles implements NodeFiles {
     } catch (ZipException e) {
       throw new NodeFilesException(name + ": not a valid gzip archive: " + e.getMessage(), e);
     } catch (IOException e) {
-      throw new NodeFilesException(name + ": cannot be read as a snapshot archive: " + e.getMessage(), e);
+      throw new NodeFilesException(
+          name + ": cannot be read as a snapshot archive: " + e.getMessage(), e);
     }
     nodesSeen.remove("");
     if (entries.isEmpty()) {
       throw new NodeFilesException(
-          name + ": has no nodes/" + node + "/ folder"
-              + (nodesSeen.isEmpty() ? " (it holds no node files at all)" : " (nodes present: " + String.join(", ", nodesSeen) + ")"));
+          name
+              + ": has no nodes/"
+              + node
+              + "/ folder"
+              + (nodesSeen.isEmpty()
+                  ? " (it holds no node files at all)"
+                  : " (nodes present: " + String.join(", ", nodesSeen) + ")"));
     }
-    return new ArchiveNodeFiles(archive + "!" + prefix.substring(0, prefix.length() - 1), node, files, entries);
+    return new ArchiveNodeFiles(
+        archive + "!" + prefix.substring(0, prefix.length() - 1), node, files, entries);
   }
 
   @Override
@@ -122,7 +132,8 @@ final class ArchiveNodeFiles implements NodeFiles {
     }
     byte[] content = files.get(path);
     if (content == null) {
-      throw new IOException(path + " is larger than " + MAX_FILE_BYTES + " bytes; not held from the archive");
+      throw new IOException(
+          path + " is larger than " + MAX_FILE_BYTES + " bytes; not held from the archive");
     }
     return Optional.of(new String(content, StandardCharsets.UTF_8));
   }
@@ -160,8 +171,8 @@ final class ArchiveNodeFiles implements NodeFiles {
   }
 
   /**
-   * The entry's path inside the snapshot, without a single top-level folder; absolute paths,
-   * {@code ..}, links and special files are refused, as for every archive podnet reads.
+   * The entry's path inside the snapshot, without a single top-level folder; absolute paths, {@code
+   * ..}, links and special files are refused, as for every archive podnet reads.
    */
   static String snapshotPath(String archiveName, TarArchiveEntry entry) throws NodeFilesException {
     String entryName = entry.getName();
@@ -211,7 +222,10 @@ final class ArchiveNodeFiles implements NodeFiles {
     int second = in.read();
     in.reset();
     if (first == 0x1f && second == 0x8b) {
-      return GzipCompressorInputStream.builder().setInputStream(in).setDecompressConcatenated(true).get();
+      return GzipCompressorInputStream.builder()
+          .setInputStream(in)
+          .setDecompressConcatenated(true)
+          .get();
     }
     return in;
   }

@@ -23,8 +23,24 @@ final class BinaryCheck {
   /** The plugins of containernetworking/plugins: installed from its release, not by a CNI agent. */
   static final Set<String> STANDARD_PLUGINS =
       Set.of(
-          "bandwidth", "bridge", "dhcp", "dummy", "firewall", "host-device", "host-local", "ipvlan",
-          "loopback", "macvlan", "portmap", "ptp", "sbr", "static", "tap", "tuning", "vlan", "vrf");
+          "bandwidth",
+          "bridge",
+          "dhcp",
+          "dummy",
+          "firewall",
+          "host-device",
+          "host-local",
+          "ipvlan",
+          "loopback",
+          "macvlan",
+          "portmap",
+          "ptp",
+          "sbr",
+          "static",
+          "tap",
+          "tuning",
+          "vlan",
+          "vrf");
 
   private BinaryCheck() {}
 
@@ -47,17 +63,31 @@ final class BinaryCheck {
         }
         needs.putIfAbsent(plugin.type(), new Need(plugin.type(), where, plugin.type()));
         String owner = plugin.type();
-        plugin.ipamType().ifPresent(t -> needs.putIfAbsent(t, new Need(t, "ipam of " + owner + " in " + config.fileName(), owner)));
+        plugin
+            .ipamType()
+            .ifPresent(
+                t ->
+                    needs.putIfAbsent(
+                        t, new Need(t, "ipam of " + owner + " in " + config.fileName(), owner)));
         for (CniPlugin delegate : plugin.delegatedPlugins()) {
           needs.putIfAbsent(
-              delegate.type(), new Need(delegate.type(), "delegate of " + owner + " in " + config.fileName(), owner));
-          delegate.ipamType().ifPresent(
-              t -> needs.putIfAbsent(t, new Need(t, "ipam of " + owner + "'s delegate " + delegate.type(), owner)));
+              delegate.type(),
+              new Need(
+                  delegate.type(), "delegate of " + owner + " in " + config.fileName(), owner));
+          delegate
+              .ipamType()
+              .ifPresent(
+                  t ->
+                      needs.putIfAbsent(
+                          t,
+                          new Need(
+                              t, "ipam of " + owner + "'s delegate " + delegate.type(), owner)));
         }
       }
     }
     needs.putIfAbsent(
-        "loopback", new Need("loopback", runtime.displayName() + "'s built-in loopback network", "loopback"));
+        "loopback",
+        new Need("loopback", runtime.displayName() + "'s built-in loopback network", "loopback"));
     return new ArrayList<>(needs.values());
   }
 
@@ -109,33 +139,50 @@ final class BinaryCheck {
     if (!standard.isEmpty()) {
       steps.add(
           new NextStep(
-              "Install " + String.join(", ", standard) + " from the containernetworking/plugins release"
+              "Install "
+                  + String.join(", ", standard)
+                  + " from the containernetworking/plugins release"
                   + " the other plugins come from (run one without arguments to see its version;"
                   + " adjust version and architecture)",
               "curl -fsSL https://github.com/containernetworking/plugins/releases/download/v1.6.2/"
-                  + "cni-plugins-linux-amd64-v1.6.2.tgz | tar -xz -C " + PluginBinaries.BIN_DIR + " "
+                  + "cni-plugins-linux-amd64-v1.6.2.tgz | tar -xz -C "
+                  + PluginBinaries.BIN_DIR
+                  + " "
                   + String.join(" ", standard.stream().map(t -> "./" + t).toList())));
     }
     List<String> own = missing.stream().filter(t -> !STANDARD_PLUGINS.contains(t)).toList();
     if (!own.isEmpty()) {
       steps.add(
           new NextStep(
-              "Restart the CNI agent pod on this node: its installer copies " + String.join(", ", own)
-                  + " into " + PluginBinaries.BIN_DIR,
+              "Restart the CNI agent pod on this node: its installer copies "
+                  + String.join(", ", own)
+                  + " into "
+                  + PluginBinaries.BIN_DIR,
               context.podsOnNodeCommand()));
     }
     for (String type : notExecutable) {
-      steps.add(new NextStep("Make " + type + " executable", "chmod 0755 " + PluginBinaries.BIN_DIR + "/" + type));
+      steps.add(
+          new NextStep(
+              "Make " + type + " executable", "chmod 0755 " + PluginBinaries.BIN_DIR + "/" + type));
     }
     return List.of(
         context.finding(
             ID,
             RootCause.CNI_BINARY_MISSING,
             Severity.CRITICAL,
-            "CNI plugin binar" + (all.size() == 1 ? "y" : "ies") + " missing or not executable in "
-                + PluginBinaries.BIN_DIR + ": " + String.join(", ", all),
-            "The loaded config needs " + String.join(", ", all) + ", but " + PluginBinaries.BIN_DIR
-                + (all.size() == 1 ? " does not hold it as an executable file" : " does not hold them as executable files")
+            "CNI plugin binar"
+                + (all.size() == 1 ? "y" : "ies")
+                + " missing or not executable in "
+                + PluginBinaries.BIN_DIR
+                + ": "
+                + String.join(", ", all),
+            "The loaded config needs "
+                + String.join(", ", all)
+                + ", but "
+                + PluginBinaries.BIN_DIR
+                + (all.size() == 1
+                    ? " does not hold it as an executable file"
+                    : " does not hold them as executable files")
                 + ", so every pod sandbox on this node fails at ADD.",
             evidence,
             steps));

@@ -17,7 +17,8 @@ import java.util.Set;
  * @param plugins the plugin entries in order (one for a single-plugin conf)
  * @param loadError go-cni's error for this file ({@code failed to load CNI config list file ...:
  *     invalid cni config}), or null when it loads
- * @param skipReason why CRI-O (ocicni) skips it, the libcni error without go-cni's wrapping, or null
+ * @param skipReason why CRI-O (ocicni) skips it, the libcni error without go-cni's wrapping, or
+ *     null
  * @param problems what breaks later although the file loads: an unsupported {@code cniVersion}, a
  *     template placeholder left unrendered
  */

@@ -24,7 +24,9 @@ final class CniConfigParser {
 
   /** Parses one file; {@code .conflist} as a list, anything else as a single plugin. */
   static CniConfig parse(String fileName, String content) {
-    return fileName.endsWith(".conflist") ? parseList(fileName, content) : parseConf(fileName, content);
+    return fileName.endsWith(".conflist")
+        ? parseList(fileName, content)
+        : parseConf(fileName, content);
   }
 
   private static CniConfig parseList(String fileName, String content) {
@@ -81,7 +83,14 @@ final class CniConfigParser {
     }
     String cniVersion = (String) version;
     return new CniConfig(
-        fileName, true, (String) name, cniVersion, plugins, null, null, problems(raw, cniVersion, path));
+        fileName,
+        true,
+        (String) name,
+        cniVersion,
+        plugins,
+        null,
+        null,
+        problems(raw, cniVersion, path));
   }
 
   private static CniConfig parseConf(String fileName, String content) {
@@ -147,14 +156,17 @@ final class CniConfigParser {
 
   /**
    * What Go's {@code json.Unmarshal} into {@code types.NetConf} says about a value of the wrong
-   * shape: a non-object, or a {@code name}, {@code type} or {@code cniVersion} that is not a string.
+   * shape: a non-object, or a {@code name}, {@code type} or {@code cniVersion} that is not a
+   * string.
    */
   private static String netConfError(Object value) {
     if (value == null) {
       return null;
     }
     if (!(value instanceof Map<?, ?>)) {
-      return "json: cannot unmarshal " + Json.goKind(value) + " into Go value of type types.NetConf";
+      return "json: cannot unmarshal "
+          + Json.goKind(value)
+          + " into Go value of type types.NetConf";
     }
     Map<String, Object> object = Json.object(value);
     for (String field : List.of("cniVersion", "name", "type")) {
@@ -217,7 +229,12 @@ final class CniConfigParser {
         null,
         null,
         List.of(),
-        "failed to load CNI config list file " + path + ": " + libcniError + ": " + INVALID_CNI_CONFIG,
+        "failed to load CNI config list file "
+            + path
+            + ": "
+            + libcniError
+            + ": "
+            + INVALID_CNI_CONFIG,
         libcniError,
         List.of());
   }

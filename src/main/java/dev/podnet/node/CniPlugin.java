@@ -39,7 +39,8 @@ record CniPlugin(String type, Map<String, Object> raw) {
   List<CniPlugin> delegatedPlugins() {
     List<CniPlugin> plugins = new ArrayList<>();
     if (type.equals("flannel")) {
-      Map<String, Object> delegate = new java.util.LinkedHashMap<>(Json.object(raw.get("delegate")));
+      Map<String, Object> delegate =
+          new java.util.LinkedHashMap<>(Json.object(raw.get("delegate")));
       delegate.putIfAbsent("type", "bridge");
       Map<String, Object> ipam = new java.util.LinkedHashMap<>(Json.object(delegate.get("ipam")));
       ipam.putIfAbsent("type", "host-local");
@@ -55,7 +56,8 @@ record CniPlugin(String type, Map<String, Object> raw) {
       }
       for (Object plugin : inner) {
         Map<String, Object> pluginObject = Json.object(plugin);
-        Json.string(pluginObject, "type").ifPresent(t -> plugins.add(new CniPlugin(t, pluginObject)));
+        Json.string(pluginObject, "type")
+            .ifPresent(t -> plugins.add(new CniPlugin(t, pluginObject)));
       }
     }
     return plugins;

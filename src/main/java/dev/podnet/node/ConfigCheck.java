@@ -86,7 +86,9 @@ final class ConfigCheck {
             "prediction",
             "containerd",
             "cni config load failed: " + failure.error() + ": failed to load cni config"));
-    evidence.add(new Evidence("prediction", "node " + context.scope() + " Ready condition", CONTAINERD_NOT_READY));
+    evidence.add(
+        new Evidence(
+            "prediction", "node " + context.scope() + " Ready condition", CONTAINERD_NOT_READY));
     List<NextStep> steps = new ArrayList<>();
     boolean validAfter =
         selection.files().stream()
@@ -99,10 +101,14 @@ final class ConfigCheck {
     } else {
       steps.add(
           new NextStep(
-              "Repair " + file.fileName() + ", or let the CNI agent on this node rewrite it (find its pod)",
+              "Repair "
+                  + file.fileName()
+                  + ", or let the CNI agent on this node rewrite it (find its pod)",
               context.podsOnNodeCommand()));
     }
-    steps.add(new NextStep("Confirm the runtime's network is ready", "crictl info | grep -A 4 NetworkReady"));
+    steps.add(
+        new NextStep(
+            "Confirm the runtime's network is ready", "crictl info | grep -A 4 NetworkReady"));
     return context.finding(
         ID,
         RootCause.CNI_CONFIG_INVALID,
@@ -124,18 +130,43 @@ final class ConfigCheck {
     List<Evidence> evidence = new ArrayList<>();
     boolean crio = selection.runtime() == Runtime.CRIO;
     if (!invalid.isEmpty()) {
-      invalid.forEach(f -> evidence.add(new Evidence("cni-config", "file " + CniConfig.CONF_DIR + "/" + f.fileName(), f.reason())));
+      invalid.forEach(
+          f ->
+              evidence.add(
+                  new Evidence(
+                      "cni-config",
+                      "file " + CniConfig.CONF_DIR + "/" + f.fileName(),
+                      f.reason())));
     } else if (crio) {
-      evidence.add(new Evidence("prediction", "CRI-O", "no CNI configuration file in /etc/cni/net.d/. Has your network provider started?"));
+      evidence.add(
+          new Evidence(
+              "prediction",
+              "CRI-O",
+              "no CNI configuration file in /etc/cni/net.d/. Has your network provider started?"));
     } else {
-      evidence.add(new Evidence("prediction", "containerd", "no network config found in /etc/cni/net.d: cni plugin not initialized"));
-      evidence.add(new Evidence("prediction", "node " + context.scope() + " Ready condition", CONTAINERD_NOT_READY));
+      evidence.add(
+          new Evidence(
+              "prediction",
+              "containerd",
+              "no network config found in /etc/cni/net.d: cni plugin not initialized"));
+      evidence.add(
+          new Evidence(
+              "prediction", "node " + context.scope() + " Ready condition", CONTAINERD_NOT_READY));
     }
     selection.files().stream()
         .filter(f -> f.status() == Status.IGNORED)
-        .forEach(f -> evidence.add(new Evidence("cni-config", "file " + CniConfig.CONF_DIR + "/" + f.fileName(), "ignored: " + f.reason())));
+        .forEach(
+            f ->
+                evidence.add(
+                    new Evidence(
+                        "cni-config",
+                        "file " + CniConfig.CONF_DIR + "/" + f.fileName(),
+                        "ignored: " + f.reason())));
     List<NextStep> steps = new ArrayList<>();
-    steps.add(new NextStep("Find the CNI agent pod on this node; it writes the config when it is ready", context.podsOnNodeCommand()));
+    steps.add(
+        new NextStep(
+            "Find the CNI agent pod on this node; it writes the config when it is ready",
+            context.podsOnNodeCommand()));
     if (renamed.size() == 1) {
       String name = renamed.get(0).fileName();
       String restored = name.substring(0, name.length() - ConfigSelection.extension(name).length());
@@ -169,9 +200,19 @@ final class ConfigCheck {
         new Evidence(
             "cni-config",
             "file " + loaded.runtimePath(),
-            "loaded by " + runtime.displayName() + (multus ? ": Multus, delegating to a " + loadedType + " network" : ": a " + loadedType + " config (plugins " + String.join(", ", loaded.types()) + ")")));
+            "loaded by "
+                + runtime.displayName()
+                + (multus
+                    ? ": Multus, delegating to a " + loadedType + " network"
+                    : ": a "
+                        + loadedType
+                        + " config (plugins "
+                        + String.join(", ", loaded.types())
+                        + ")")));
     for (FileStatus rival : rivals) {
-      evidence.add(new Evidence("cni-config", "file " + rival.config().runtimePath(), "ignored: " + rival.reason()));
+      evidence.add(
+          new Evidence(
+              "cni-config", "file " + rival.config().runtimePath(), "ignored: " + rival.reason()));
     }
     CniConfig first = rivals.get(0).config();
     String rivalType = first.effectiveType().orElse("?");
@@ -180,23 +221,37 @@ final class ConfigCheck {
     if (multus) {
       steps.add(
           new NextStep(
-              "If " + rivalType + " is the CNI you run, Multus's copy is stale: restart the Multus pod on this node so it rewrites " + loaded.fileName(),
+              "If "
+                  + rivalType
+                  + " is the CNI you run, Multus's copy is stale: restart the Multus pod on this node so it rewrites "
+                  + loaded.fileName(),
               context.podsOnNodeCommand() + " | grep multus"));
     } else {
       steps.add(
           new NextStep(
-              "If " + rivalType + " is the CNI you run, move the leftover " + loaded.fileName() + " aside ("
-                  + runtime.displayName() + " reloads the directory)",
+              "If "
+                  + rivalType
+                  + " is the CNI you run, move the leftover "
+                  + loaded.fileName()
+                  + " aside ("
+                  + runtime.displayName()
+                  + " reloads the directory)",
               moveAside(loaded.fileName())));
     }
     steps.add(
         new NextStep(
-            "If " + loadedType + " is the CNI you run, move " + first.fileName() + " aside so it cannot take over later",
+            "If "
+                + loadedType
+                + " is the CNI you run, move "
+                + first.fileName()
+                + " aside so it cannot take over later",
             moveAside(first.fileName())));
     steps.add(
         new NextStep(
             "Then recreate the pods of this node that got no network or the wrong one",
-            "kubectl get pods -A -o wide --field-selector spec.nodeName=" + context.kubectlNode() + ",status.phase=Pending"));
+            "kubectl get pods -A -o wide --field-selector spec.nodeName="
+                + context.kubectlNode()
+                + ",status.phase=Pending"));
     String summary =
         runtime.displayName()
             + " loads "
@@ -216,7 +271,16 @@ final class ConfigCheck {
         ID,
         RootCause.CNI_CONFIG_INVALID,
         Severity.CRITICAL,
-        runtime.displayName() + " loads " + loaded.fileName() + " (" + loadedType + "), not " + first.fileName() + " (" + rivalType + ")",
+        runtime.displayName()
+            + " loads "
+            + loaded.fileName()
+            + " ("
+            + loadedType
+            + "), not "
+            + first.fileName()
+            + " ("
+            + rivalType
+            + ")",
         summary,
         evidence,
         steps);
@@ -224,23 +288,39 @@ final class ConfigCheck {
 
   private static Finding failsLater(CniConfig config, NodeContext context) {
     List<Evidence> evidence =
-        config.problems().stream().map(p -> new Evidence("cni-config", "file " + config.runtimePath(), p)).toList();
+        config.problems().stream()
+            .map(p -> new Evidence("cni-config", "file " + config.runtimePath(), p))
+            .toList();
     return context.finding(
         ID,
         RootCause.CNI_CONFIG_INVALID,
         Severity.CRITICAL,
         "The loaded config " + config.fileName() + " will fail when pods are created",
-        "The runtime loads " + config.fileName() + ", but its content makes the plugins fail at ADD: "
-            + String.join("; ", config.problems()) + ".",
+        "The runtime loads "
+            + config.fileName()
+            + ", but its content makes the plugins fail at ADD: "
+            + String.join("; ", config.problems())
+            + ".",
         evidence,
         List.of(
-            new NextStep("Let the CNI agent on this node rewrite the file: find its pod and restart it", context.podsOnNodeCommand()),
-            new NextStep("Compare with the CNI's own template (its ConfigMap or DaemonSet)", "cat " + config.runtimePath())));
+            new NextStep(
+                "Let the CNI agent on this node rewrite the file: find its pod and restart it",
+                context.podsOnNodeCommand()),
+            new NextStep(
+                "Compare with the CNI's own template (its ConfigMap or DaemonSet)",
+                "cat " + config.runtimePath())));
   }
 
   private static Finding crioSkips(List<FileStatus> skipped, NodeContext context) {
     List<Evidence> evidence =
-        skipped.stream().map(f -> new Evidence("cni-config", "file " + CniConfig.CONF_DIR + "/" + f.fileName(), f.reason())).toList();
+        skipped.stream()
+            .map(
+                f ->
+                    new Evidence(
+                        "cni-config",
+                        "file " + CniConfig.CONF_DIR + "/" + f.fileName(),
+                        f.reason()))
+            .toList();
     return context.finding(
         ID,
         RootCause.CNI_CONFIG_INVALID,
@@ -256,6 +336,14 @@ final class ConfigCheck {
 
   /** Moves a file of the conf dir to the backup directory: never a delete. */
   static String moveAside(String fileName) {
-    return "mkdir -p " + NodeContext.BACKUP_DIR + " && mv " + CniConfig.CONF_DIR + "/" + fileName + " " + NodeContext.BACKUP_DIR + "/";
+    return "mkdir -p "
+        + NodeContext.BACKUP_DIR
+        + " && mv "
+        + CniConfig.CONF_DIR
+        + "/"
+        + fileName
+        + " "
+        + NodeContext.BACKUP_DIR
+        + "/";
   }
 }

@@ -54,14 +54,19 @@ record ConfigSelection(
    * @param reason why it is ignored or invalid; null when loaded
    */
   record FileStatus(String fileName, CniConfig config, Status status, String reason) {
-    /** Whether a runtime reads the file at all (a renamed {@code .bak} copy is parsed for show only). */
+    /**
+     * Whether a runtime reads the file at all (a renamed {@code .bak} copy is parsed for show
+     * only).
+     */
     boolean considered() {
       return config != null && EXTENSIONS.contains(extension(fileName));
     }
 
     /** The STATUS cell: {@code loaded}, {@code ignored: <why>}, {@code invalid: <error>}. */
     String statusText() {
-      return status == Status.LOADED ? "loaded" : status.name().toLowerCase(java.util.Locale.ROOT) + ": " + reason;
+      return status == Status.LOADED
+          ? "loaded"
+          : status.name().toLowerCase(java.util.Locale.ROOT) + ": " + reason;
     }
   }
 
@@ -112,7 +117,8 @@ record ConfigSelection(
     return new ConfigSelection(runtime, statuses, decision.loaded(), decision.failure());
   }
 
-  private record Decision(List<FileStatus> statuses, List<CniConfig> loaded, Optional<Failure> failure) {}
+  private record Decision(
+      List<FileStatus> statuses, List<CniConfig> loaded, Optional<Failure> failure) {}
 
   private static Decision containerd(List<CniConfig> considered, int max) {
     List<FileStatus> statuses = new ArrayList<>();
@@ -120,7 +126,9 @@ record ConfigSelection(
     Failure failure = null;
     for (CniConfig config : considered) {
       if (failure != null) {
-        statuses.add(ignored(config, "not reached: containerd's load failed at " + failure.file().fileName()));
+        statuses.add(
+            ignored(
+                config, "not reached: containerd's load failed at " + failure.file().fileName()));
       } else if (loaded.size() >= max) {
         statuses.add(ignored(config, notUsedReason(config, loaded, "containerd")));
       } else if (!config.loads()) {
@@ -137,7 +145,9 @@ record ConfigSelection(
       for (FileStatus status : statuses) {
         rewritten.add(
             status.status() == Status.LOADED
-                ? ignored(status.config(), "would load, but containerd's load failed at " + failure.file().fileName())
+                ? ignored(
+                    status.config(),
+                    "would load, but containerd's load failed at " + failure.file().fileName())
                 : status);
       }
       return new Decision(rewritten, List.of(), Optional.of(failure));
@@ -145,14 +155,19 @@ record ConfigSelection(
     return new Decision(statuses, loaded, Optional.empty());
   }
 
-  private static Decision crio(List<CniConfig> considered, Function<CniConfig, Optional<String>> missingBinary) {
+  private static Decision crio(
+      List<CniConfig> considered, Function<CniConfig, Optional<String>> missingBinary) {
     List<FileStatus> statuses = new ArrayList<>();
     List<CniConfig> loaded = new ArrayList<>();
     Map<String, String> networks = new HashMap<>();
     for (CniConfig config : considered) {
       if (!config.loads()) {
         statuses.add(
-            new FileStatus(config.fileName(), config, Status.INVALID, "skipped by CRI-O: " + config.skipReason()));
+            new FileStatus(
+                config.fileName(),
+                config,
+                Status.INVALID,
+                "skipped by CRI-O: " + config.skipReason()));
         continue;
       }
       Optional<String> missing = missingBinary.apply(config);
@@ -162,15 +177,21 @@ record ConfigSelection(
                 config.fileName(),
                 config,
                 Status.INVALID,
-                "skipped by CRI-O: failed to find plugin \"" + missing.get() + "\" in path [" + PluginBinaries.BIN_DIR + "]"));
+                "skipped by CRI-O: failed to find plugin \""
+                    + missing.get()
+                    + "\" in path ["
+                    + PluginBinaries.BIN_DIR
+                    + "]"));
         continue;
       }
-      String network = config.networkName() == null || config.networkName().isEmpty()
-          ? config.fileName()
-          : config.networkName();
+      String network =
+          config.networkName() == null || config.networkName().isEmpty()
+              ? config.fileName()
+              : config.networkName();
       String earlier = networks.putIfAbsent(network, config.fileName());
       if (earlier != null) {
-        statuses.add(ignored(config, "network name \"" + network + "\" already loaded from " + earlier));
+        statuses.add(
+            ignored(config, "network name \"" + network + "\" already loaded from " + earlier));
       } else if (loaded.isEmpty()) {
         loaded.add(config);
         statuses.add(new FileStatus(config.fileName(), config, Status.LOADED, null));
@@ -190,12 +211,22 @@ record ConfigSelection(
             : "sorts after " + first.fileName() + " (max_conf_num = " + loaded.size() + ")";
     String validity = config.loads() ? "" : "; also invalid: " + config.loadError();
     if (conflicts(first, config)) {
-      return "stale: a " + config.effectiveType().orElse("?") + " config beside the loaded "
-          + first.effectiveType().orElse("?") + " one (leftover of a CNI swap?); " + base + validity;
+      return "stale: a "
+          + config.effectiveType().orElse("?")
+          + " config beside the loaded "
+          + first.effectiveType().orElse("?")
+          + " one (leftover of a CNI swap?); "
+          + base
+          + validity;
     }
     if (first.primaryType().orElse("").equals("multus")
         && first.effectiveType().equals(config.effectiveType())) {
-      return "wrapped by Multus: " + first.fileName() + " delegates to a copy of this " + config.effectiveType().orElse("?") + " network; " + base;
+      return "wrapped by Multus: "
+          + first.fileName()
+          + " delegates to a copy of this "
+          + config.effectiveType().orElse("?")
+          + " network; "
+          + base;
     }
     return base + validity;
   }
@@ -210,7 +241,11 @@ record ConfigSelection(
     }
     String a = loaded.effectiveType().orElse("");
     String b = other.effectiveType().orElse("");
-    return !a.isEmpty() && !b.isEmpty() && !a.equals(b) && !a.equals("loopback") && !b.equals("loopback");
+    return !a.isEmpty()
+        && !b.isEmpty()
+        && !a.equals(b)
+        && !a.equals("loopback")
+        && !b.equals("loopback");
   }
 
   private static FileStatus ignored(CniConfig config, String reason) {
@@ -234,7 +269,8 @@ record ConfigSelection(
               : "renamed by the Cilium agent (cni.exclusive moves other CNIs' configs aside); no runtime reads it");
     }
     if (EXTENSIONS.contains(extension.toLowerCase(java.util.Locale.ROOT))) {
-      return Optional.of("extension " + extension + ": runtimes match .conf, .conflist, .json case-sensitively");
+      return Optional.of(
+          "extension " + extension + ": runtimes match .conf, .conflist, .json case-sensitively");
     }
     if (extension.isEmpty()) {
       return Optional.of("not a CNI config (no .conf, .conflist or .json extension)");
@@ -247,7 +283,8 @@ record ConfigSelection(
     if (entry.directory() || entry.content() == null) {
       return null;
     }
-    String stem = entry.name().substring(0, entry.name().length() - extension(entry.name()).length());
+    String stem =
+        entry.name().substring(0, entry.name().length() - extension(entry.name()).length());
     if (!EXTENSIONS.contains(extension(stem))) {
       return null;
     }

@@ -48,7 +48,11 @@ final class FlannelCheck {
   static Optional<String> bridgeError(String bridge, String gatewayCidr, List<String> bridgeIpv4) {
     boolean other = bridgeIpv4.stream().anyMatch(address -> !sameAddress(address, gatewayCidr));
     return other
-        ? Optional.of("failed to set bridge addr: \"" + bridge + "\" already has an IP address different from " + gatewayCidr)
+        ? Optional.of(
+            "failed to set bridge addr: \""
+                + bridge
+                + "\" already has an IP address different from "
+                + gatewayCidr)
         : Optional.empty();
   }
 
@@ -71,7 +75,9 @@ final class FlannelCheck {
                   + " writes once it runs on the node. Without it every pod sandbox here fails.",
               List.of(new Evidence("prediction", "flannel CNI plugin", SUBNET_ENV_MISSING)),
               List.of(
-                  new NextStep("Check the flannel pod on this node and its log", context.podsOnNodeCommand() + " | grep flannel"))));
+                  new NextStep(
+                      "Check the flannel pod on this node and its log",
+                      context.podsOnNodeCommand() + " | grep flannel"))));
       return findings;
     }
     if (subnetEnv.isEmpty()) {
@@ -83,72 +89,142 @@ final class FlannelCheck {
       return findings;
     }
     String bridge =
-        flannel.flatMap(f -> f.delegatedPlugins().stream().findFirst())
+        flannel
+            .flatMap(f -> f.delegatedPlugins().stream().findFirst())
             .flatMap(d -> Json.string(d.raw(), "bridge"))
             .orElse("cni0");
     String leaseGateway = lease.get().strip();
-    Optional<String> podGateway = Optional.ofNullable(podCidr).filter(c -> !c.contains(":")).map(FlannelCheck::gatewayOf);
+    Optional<String> podGateway =
+        Optional.ofNullable(podCidr).filter(c -> !c.contains(":")).map(FlannelCheck::gatewayOf);
     List<String> bridgeAddresses =
-        interfaces.flatMap(i -> i.named(bridge)).map(NetInterfaces.NetInterface::ipv4).orElse(List.of());
+        interfaces
+            .flatMap(i -> i.named(bridge))
+            .map(NetInterfaces.NetInterface::ipv4)
+            .orElse(List.of());
     Optional<String> errorNow = bridgeError(bridge, leaseGateway, bridgeAddresses);
 
     if (podGateway.isPresent() && !sameAddress(podGateway.get(), leaseGateway)) {
       List<Evidence> evidence = new ArrayList<>();
-      evidence.add(new Evidence("flannel", "file /run/flannel/subnet.env", "FLANNEL_SUBNET=" + lease.get()));
+      evidence.add(
+          new Evidence("flannel", "file /run/flannel/subnet.env", "FLANNEL_SUBNET=" + lease.get()));
       evidence.add(new Evidence("node-spec", "node " + context.scope(), "spec.podCIDR " + podCidr));
       env.network()
           .filter(network -> !networkContains(network, podCidr))
-          .ifPresent(network -> evidence.add(new Evidence("flannel", "file /run/flannel/subnet.env", "FLANNEL_NETWORK=" + network + " does not contain the podCIDR " + podCidr)));
+          .ifPresent(
+              network ->
+                  evidence.add(
+                      new Evidence(
+                          "flannel",
+                          "file /run/flannel/subnet.env",
+                          "FLANNEL_NETWORK="
+                              + network
+                              + " does not contain the podCIDR "
+                              + podCidr)));
       if (!bridgeAddresses.isEmpty()) {
-        evidence.add(new Evidence("interface", "interface " + bridge + " (ip -j addr)", String.join(", ", bridgeAddresses)));
+        evidence.add(
+            new Evidence(
+                "interface",
+                "interface " + bridge + " (ip -j addr)",
+                String.join(", ", bridgeAddresses)));
       }
       bridgeError(bridge, podGateway.get(), bridgeAddresses)
-          .ifPresent(text -> evidence.add(new Evidence("prediction", "bridge plugin, once flanneld writes the lease for " + podCidr, text)));
+          .ifPresent(
+              text ->
+                  evidence.add(
+                      new Evidence(
+                          "prediction",
+                          "bridge plugin, once flanneld writes the lease for " + podCidr,
+                          text)));
       findings.add(
           context.finding(
               ID,
               RootCause.CIDR_CONFLICT,
               Severity.CRITICAL,
               "flannel's subnet.env (" + lease.get() + ") is not the node's podCIDR " + podCidr,
-              "flanneld wrote its lease for " + lease.get() + ", but the node's podCIDR is now " + podCidr
+              "flanneld wrote its lease for "
+                  + lease.get()
+                  + ", but the node's podCIDR is now "
+                  + podCidr
                   + " (the Node was re-registered or its CIDR changed while flanneld kept running). Pods"
                   + " here get addresses from the old range, which may belong to another node. When flanneld"
-                  + " restarts it writes " + podGateway.get() + ", and the bridge plugin then refuses to"
-                  + " re-address " + bridge + ", which still holds the old gateway.",
+                  + " restarts it writes "
+                  + podGateway.get()
+                  + ", and the bridge plugin then refuses to"
+                  + " re-address "
+                  + bridge
+                  + ", which still holds the old gateway.",
               evidence,
               List.of(
-                  new NextStep("Drain the node first: re-addressing the bridge cuts its pods off",
-                      "kubectl drain " + context.kubectlNode() + " --ignore-daemonsets --delete-emptydir-data"),
-                  new NextStep("Restart flannel on this node so it writes the lease for " + podCidr,
-                      "kubectl -n kube-flannel delete pod --field-selector spec.nodeName=" + context.kubectlNode() + " -l app=flannel"),
-                  new NextStep("Remove the old bridge address so the bridge plugin can set " + podGateway.get(),
-                      "ip addr del " + bridgeAddresses.stream().findFirst().orElse(leaseGateway) + " dev " + bridge),
-                  new NextStep("Let pods back on the node", "kubectl uncordon " + context.kubectlNode()))));
+                  new NextStep(
+                      "Drain the node first: re-addressing the bridge cuts its pods off",
+                      "kubectl drain "
+                          + context.kubectlNode()
+                          + " --ignore-daemonsets --delete-emptydir-data"),
+                  new NextStep(
+                      "Restart flannel on this node so it writes the lease for " + podCidr,
+                      "kubectl -n kube-flannel delete pod --field-selector spec.nodeName="
+                          + context.kubectlNode()
+                          + " -l app=flannel"),
+                  new NextStep(
+                      "Remove the old bridge address so the bridge plugin can set "
+                          + podGateway.get(),
+                      "ip addr del "
+                          + bridgeAddresses.stream().findFirst().orElse(leaseGateway)
+                          + " dev "
+                          + bridge),
+                  new NextStep(
+                      "Let pods back on the node", "kubectl uncordon " + context.kubectlNode()))));
     } else if (errorNow.isPresent()) {
       findings.add(
           context.finding(
               ID,
               RootCause.CIDR_CONFLICT,
               Severity.CRITICAL,
-              "Bridge " + bridge + " holds " + String.join(", ", bridgeAddresses) + ", not flannel's gateway " + leaseGateway,
-              "The bridge plugin sets " + leaseGateway + " on " + bridge + " at every ADD and fails because the"
+              "Bridge "
+                  + bridge
+                  + " holds "
+                  + String.join(", ", bridgeAddresses)
+                  + ", not flannel's gateway "
+                  + leaseGateway,
+              "The bridge plugin sets "
+                  + leaseGateway
+                  + " on "
+                  + bridge
+                  + " at every ADD and fails because the"
                   + " bridge already holds another address (left from the node's previous lease), so every"
                   + " pod sandbox here fails.",
               List.of(
-                  new Evidence("flannel", "file /run/flannel/subnet.env", "FLANNEL_SUBNET=" + lease.get()),
-                  new Evidence("interface", "interface " + bridge + " (ip -j addr)", String.join(", ", bridgeAddresses)),
+                  new Evidence(
+                      "flannel", "file /run/flannel/subnet.env", "FLANNEL_SUBNET=" + lease.get()),
+                  new Evidence(
+                      "interface",
+                      "interface " + bridge + " (ip -j addr)",
+                      String.join(", ", bridgeAddresses)),
                   new Evidence("prediction", "bridge plugin", errorNow.get())),
               List.of(
-                  new NextStep("Drain the node first: re-addressing the bridge cuts its pods off",
-                      "kubectl drain " + context.kubectlNode() + " --ignore-daemonsets --delete-emptydir-data"),
-                  new NextStep("Remove the stale address from the bridge",
-                      "ip addr del " + bridgeAddresses.stream().filter(a -> !sameAddress(a, leaseGateway)).findFirst().orElse("") + " dev " + bridge),
-                  new NextStep("Let pods back on the node", "kubectl uncordon " + context.kubectlNode()))));
+                  new NextStep(
+                      "Drain the node first: re-addressing the bridge cuts its pods off",
+                      "kubectl drain "
+                          + context.kubectlNode()
+                          + " --ignore-daemonsets --delete-emptydir-data"),
+                  new NextStep(
+                      "Remove the stale address from the bridge",
+                      "ip addr del "
+                          + bridgeAddresses.stream()
+                              .filter(a -> !sameAddress(a, leaseGateway))
+                              .findFirst()
+                              .orElse("")
+                          + " dev "
+                          + bridge),
+                  new NextStep(
+                      "Let pods back on the node", "kubectl uncordon " + context.kubectlNode()))));
     }
     return findings;
   }
 
-  /** {@code 10.244.5.0/24} to the bridge gateway host-local and flannel use: {@code 10.244.5.1/24}. */
+  /**
+   * {@code 10.244.5.0/24} to the bridge gateway host-local and flannel use: {@code 10.244.5.1/24}.
+   */
   static String gatewayOf(String cidr) {
     Cidr parsed = Cidr.parse(cidr);
     String network = parsed.networkAddress() + "/" + parsed.prefixLength();

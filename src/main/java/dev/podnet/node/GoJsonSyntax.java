@@ -21,7 +21,9 @@ final class GoJsonSyntax {
     this.bytes = bytes;
   }
 
-  /** The error Go's {@code json.Unmarshal} gives for the text's syntax, or empty when it is valid. */
+  /**
+   * The error Go's {@code json.Unmarshal} gives for the text's syntax, or empty when it is valid.
+   */
   static Optional<String> check(String text) {
     try {
       GoJsonSyntax scanner = new GoJsonSyntax(text.getBytes(StandardCharsets.UTF_8));

@@ -35,7 +35,8 @@ record HostLocalNetwork(
   }
 
   /** The host-local networks of the loaded configs, first mention of a name wins. */
-  static List<HostLocalNetwork> of(List<CniConfig> loaded, String podCidr, Optional<SubnetEnv> subnetEnv) {
+  static List<HostLocalNetwork> of(
+      List<CniConfig> loaded, String podCidr, Optional<SubnetEnv> subnetEnv) {
     List<HostLocalNetwork> networks = new ArrayList<>();
     for (CniConfig config : loaded) {
       String listName = config.networkName() == null ? config.fileName() : config.networkName();
@@ -63,7 +64,8 @@ record HostLocalNetwork(
       return;
     }
     Map<String, Object> ipam = plugin.ipam();
-    String dataDir = Json.string(ipam, "dataDir").filter(d -> !d.isEmpty()).orElse(DEFAULT_DATA_DIR);
+    String dataDir =
+        Json.string(ipam, "dataDir").filter(d -> !d.isEmpty()).orElse(DEFAULT_DATA_DIR);
     try {
       networks.add(
           new HostLocalNetwork(name, dataDir, rangeSets(ipam, podCidr, flannel, subnetEnv), null));
@@ -108,7 +110,9 @@ record HostLocalNetwork(
       String lease =
           subnetEnv
               .orElseThrow(
-                  () -> new IllegalArgumentException("flannel takes the range from /run/flannel/subnet.env, which is missing"))
+                  () ->
+                      new IllegalArgumentException(
+                          "flannel takes the range from /run/flannel/subnet.env, which is missing"))
               .subnet()
               .orElseThrow(() -> new IllegalArgumentException("subnet.env has no FLANNEL_SUBNET"));
       Cidr cidr = Cidr.parse(lease);
@@ -116,9 +120,7 @@ record HostLocalNetwork(
     }
     if (sets.isEmpty()) {
       throw new IllegalArgumentException(
-          ipam.isEmpty()
-              ? "IPAM config missing 'ipam' key"
-              : "no IP ranges specified");
+          ipam.isEmpty() ? "IPAM config missing 'ipam' key" : "no IP ranges specified");
     }
     return sets;
   }

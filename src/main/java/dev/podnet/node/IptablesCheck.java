@@ -10,8 +10,8 @@ import java.util.Optional;
 
 /**
  * Kubernetes rules in both iptables back ends, from the saved outputs of {@code
- * iptables-legacy-save} and {@code iptables-nft-save}: kube-proxy, kubelet and the CNI then
- * program different tables and the kernel applies both.
+ * iptables-legacy-save} and {@code iptables-nft-save}: kube-proxy, kubelet and the CNI then program
+ * different tables and the kernel applies both.
  */
 final class IptablesCheck {
   static final String ID = "node-iptables";
@@ -46,7 +46,9 @@ final class IptablesCheck {
       return List.of();
     }
     Optional<String> kubeletSide =
-        legacy.hint() == nft.hint() ? Optional.empty() : Optional.of(legacy.hint() ? "legacy" : "nft");
+        legacy.hint() == nft.hint()
+            ? Optional.empty()
+            : Optional.of(legacy.hint() ? "legacy" : "nft");
     return List.of(
         context.finding(
             ID,
@@ -56,12 +58,27 @@ final class IptablesCheck {
             "iptables-legacy and iptables-nft both hold KUBE-* chains and rules. The kernel applies both"
                 + " sets, so rules that kube-proxy or the CNI remove from one keep acting from the other,"
                 + " and Service or pod traffic breaks in ways neither set explains."
-                + kubeletSide.map(s -> " kubelet's " + HINT_CHAIN + " chain is in the " + s + " set: that is the back end kubelet uses.").orElse(""),
+                + kubeletSide
+                    .map(
+                        s ->
+                            " kubelet's "
+                                + HINT_CHAIN
+                                + " chain is in the "
+                                + s
+                                + " set: that is the back end kubelet uses.")
+                    .orElse(""),
             List.of(
-                new Evidence("iptables", LEGACY_FILE, legacy.kubeLines() + " KUBE-* lines, e.g. " + legacy.firstLine()),
-                new Evidence("iptables", NFT_FILE, nft.kubeLines() + " KUBE-* lines, e.g. " + nft.firstLine())),
+                new Evidence(
+                    "iptables",
+                    LEGACY_FILE,
+                    legacy.kubeLines() + " KUBE-* lines, e.g. " + legacy.firstLine()),
+                new Evidence(
+                    "iptables",
+                    NFT_FILE,
+                    nft.kubeLines() + " KUBE-* lines, e.g. " + nft.firstLine())),
             List.of(
-                new NextStep("See which back end the node's iptables command uses", "iptables --version"),
+                new NextStep(
+                    "See which back end the node's iptables command uses", "iptables --version"),
                 new NextStep(
                     "Back up both rule sets before changing anything",
                     "iptables-legacy-save > /root/iptables-legacy.backup && iptables-nft-save > /root/iptables-nft.backup"),

@@ -26,22 +26,39 @@ import java.util.concurrent.TimeUnit;
  * {@code journalctl} (an argument list, never a shell).
  */
 final class LogCheck {
-  static final List<String> SAVED_LOGS = List.of("logs/kubelet.log", "logs/containerd.log", "logs/crio.log");
+  static final List<String> SAVED_LOGS =
+      List.of("logs/kubelet.log", "logs/containerd.log", "logs/crio.log");
+
   /** How long the journal read may take on a live node. */
   static final Duration JOURNAL_TIMEOUT = Duration.ofMinutes(2);
+
   /** The journalctl argument list: this boot, the three units, ISO timestamps. */
   static final List<String> JOURNALCTL =
-      List.of("journalctl", "-u", "kubelet", "-u", "containerd", "-u", "crio", "-b", "--no-pager", "-o", "short-iso");
+      List.of(
+          "journalctl",
+          "-u",
+          "kubelet",
+          "-u",
+          "containerd",
+          "-u",
+          "crio",
+          "-b",
+          "--no-pager",
+          "-o",
+          "short-iso");
 
   private LogCheck() {}
 
-  /** Scans the saved logs under the root, or the live journal when there are none on a live root. */
+  /**
+   * Scans the saved logs under the root, or the live journal when there are none on a live root.
+   */
   static List<LogSummary> scan(NodeFiles files) throws IOException {
     List<LogSummary> summaries = new ArrayList<>();
     for (String path : SAVED_LOGS) {
       Optional<String> text = files.read(path);
       if (text.isPresent()) {
-        try (InputStream in = new ByteArrayInputStream(text.get().getBytes(StandardCharsets.UTF_8))) {
+        try (InputStream in =
+            new ByteArrayInputStream(text.get().getBytes(StandardCharsets.UTF_8))) {
           summaries.add(LogScanner.scan(in, path));
         }
       }
@@ -56,7 +73,8 @@ final class LogCheck {
   private static Optional<LogSummary> journal() throws IOException {
     Process process;
     try {
-      process = new ProcessBuilder(JOURNALCTL).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      process =
+          new ProcessBuilder(JOURNALCTL).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     } catch (IOException e) {
       return Optional.empty(); // no journalctl on this host
     }
@@ -91,7 +109,8 @@ final class LogCheck {
     return new Table(
         "log-lines",
         "Failure lines in the node's logs",
-        List.of("LOG", "CAUSE", "LINES", "FIRST SEEN", "LAST SEEN", "MOST FREQUENT INNERMOST ERROR"),
+        List.of(
+            "LOG", "CAUSE", "LINES", "FIRST SEEN", "LAST SEEN", "MOST FREQUENT INNERMOST ERROR"),
         rows);
   }
 
@@ -105,7 +124,8 @@ final class LogCheck {
         }
         List<Evidence> evidence = new ArrayList<>();
         for (InnermostError error : cause.innermostErrors().stream().limit(5).toList()) {
-          evidence.add(new Evidence("log", summary.name(), "(x" + error.count() + ") " + error.text()));
+          evidence.add(
+              new Evidence("log", summary.name(), "(x" + error.count() + ") " + error.text()));
         }
         String window =
             cause.firstSeen() == null
@@ -117,7 +137,11 @@ final class LogCheck {
                 cause.cause(),
                 Severity.WARNING,
                 cause.count() + " " + cause.cause().id() + " failure line(s) in " + summary.name(),
-                summary.name() + " records " + cause.count() + " sandbox/CNI failure line(s) of this cause" + window
+                summary.name()
+                    + " records "
+                    + cause.count()
+                    + " sandbox/CNI failure line(s) of this cause"
+                    + window
                     + "; the log is history: check the live state before acting on it.",
                 evidence,
                 List.of(

@@ -25,17 +25,35 @@ final class MtuCheck {
     List<PodMtu> mtus = new ArrayList<>();
     for (CniConfig config : loaded) {
       for (CniPlugin plugin : config.plugins()) {
-        plugin.mtu().ifPresent(m -> mtus.add(new PodMtu(m, "mtu of " + plugin.type() + " in " + config.runtimePath())));
+        plugin
+            .mtu()
+            .ifPresent(
+                m ->
+                    mtus.add(
+                        new PodMtu(m, "mtu of " + plugin.type() + " in " + config.runtimePath())));
         if (plugin.type().equals("flannel")) {
           Optional<Long> delegateMtu =
               plugin.delegatedPlugins().stream().findFirst().flatMap(CniPlugin::mtu);
           if (delegateMtu.isEmpty()) {
-            subnetEnv.flatMap(SubnetEnv::mtu)
+            subnetEnv
+                .flatMap(SubnetEnv::mtu)
                 .ifPresent(m -> mtus.add(new PodMtu(m, "FLANNEL_MTU in /run/flannel/subnet.env")));
           }
         }
         for (CniPlugin delegate : plugin.delegatedPlugins()) {
-          delegate.mtu().ifPresent(m -> mtus.add(new PodMtu(m, "mtu of " + plugin.type() + "'s delegate " + delegate.type() + " in " + config.runtimePath())));
+          delegate
+              .mtu()
+              .ifPresent(
+                  m ->
+                      mtus.add(
+                          new PodMtu(
+                              m,
+                              "mtu of "
+                                  + plugin.type()
+                                  + "'s delegate "
+                                  + delegate.type()
+                                  + " in "
+                                  + config.runtimePath())));
         }
       }
     }
@@ -54,22 +72,37 @@ final class MtuCheck {
     }
     List<Evidence> evidence = new ArrayList<>();
     tooLarge.forEach(m -> evidence.add(new Evidence("cni-config", m.source(), "mtu " + m.mtu())));
-    evidence.add(new Evidence("interface", "interface " + main.get().name() + " (ip -j addr)", "mtu " + uplink));
+    evidence.add(
+        new Evidence(
+            "interface", "interface " + main.get().name() + " (ip -j addr)", "mtu " + uplink));
     return List.of(
         context.finding(
             ID,
             RootCause.MTU_OR_INTERFACE,
             Severity.WARNING,
-            "Pod MTU " + tooLarge.get(0).mtu() + " is larger than the MTU " + uplink + " of " + main.get().name(),
-            "Pods send packets up to " + tooLarge.get(0).mtu() + " bytes, but the node's uplink "
-                + main.get().name() + " carries at most " + uplink + ": large packets are dropped or"
+            "Pod MTU "
+                + tooLarge.get(0).mtu()
+                + " is larger than the MTU "
+                + uplink
+                + " of "
+                + main.get().name(),
+            "Pods send packets up to "
+                + tooLarge.get(0).mtu()
+                + " bytes, but the node's uplink "
+                + main.get().name()
+                + " carries at most "
+                + uplink
+                + ": large packets are dropped or"
                 + " fragmented (TLS handshakes and image pulls hang while ping works). With an overlay the"
                 + " pod MTU must also leave room for its header (VXLAN 50, IPIP 20, WireGuard 60 bytes).",
             evidence,
             List.of(
-                new NextStep("Check the uplink's MTU on the node", "ip -d link show " + main.get().name()),
                 new NextStep(
-                    "Set the CNI's MTU to at most " + uplink + " minus the overlay header in its own"
+                    "Check the uplink's MTU on the node", "ip -d link show " + main.get().name()),
+                new NextStep(
+                    "Set the CNI's MTU to at most "
+                        + uplink
+                        + " minus the overlay header in its own"
                         + " configuration (ConfigMap or Helm value), then restart its agent on this node",
                     context.podsOnNodeCommand()))));
   }

@@ -74,7 +74,8 @@ record NetInterfaces(List<NetInterface> interfaces) {
           .ifPresent(
               name ->
                   interfaces.add(
-                      new NetInterface(name, Json.number(link, "mtu").orElse(0L), flags, addresses)));
+                      new NetInterface(
+                          name, Json.number(link, "mtu").orElse(0L), flags, addresses)));
     }
     return new NetInterfaces(interfaces);
   }

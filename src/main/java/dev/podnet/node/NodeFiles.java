@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Read-only access to one node's files by path relative to its root: the node itself ({@code
- * --root /}), a node folder of a snapshot directory ({@code <snapshot>/nodes/<node>}), or the same
- * folder inside a snapshot archive. Paths use {@code /} and never start with one: {@code
- * etc/cni/net.d}, {@code opt/cni/bin.txt}.
+ * Read-only access to one node's files by path relative to its root: the node itself ({@code --root
+ * /}), a node folder of a snapshot directory ({@code <snapshot>/nodes/<node>}), or the same folder
+ * inside a snapshot archive. Paths use {@code /} and never start with one: {@code etc/cni/net.d},
+ * {@code opt/cni/bin.txt}.
  */
 public interface NodeFiles {
 

@@ -67,10 +67,12 @@ public final class NodeInspector {
 
   private final List<Diagnosis.NotCollected> notCollected = new ArrayList<>();
 
-  private Diagnosis run(NodeFiles files, NodeOptions options) throws IOException, NodeFilesException {
+  private Diagnosis run(NodeFiles files, NodeOptions options)
+      throws IOException, NodeFilesException {
     Optional<List<NodeFiles.Entry>> netD = files.list(NET_D);
     Optional<String> binListing = files.read(BIN_LISTING);
-    Optional<List<NodeFiles.Entry>> binDir = binListing.isPresent() ? Optional.empty() : files.list(BIN_DIR);
+    Optional<List<NodeFiles.Entry>> binDir =
+        binListing.isPresent() ? Optional.empty() : files.list(BIN_DIR);
     Optional<String> containerdConfig = files.read(CONTAINERD_CONFIG);
     if (netD.isEmpty()
         && binListing.isEmpty()
@@ -83,22 +85,37 @@ public final class NodeInspector {
               ? " (this looks like a snapshot: use --snapshot DIR --node NAME, or --root DIR/nodes/NAME)"
               : "";
       throw new NodeFilesException(
-          files.location() + ": holds none of etc/cni/net.d, opt/cni/bin, var/lib/cni, run/flannel, sandboxes.json; not a node root" + hint);
+          files.location()
+              + ": holds none of etc/cni/net.d, opt/cni/bin, var/lib/cni, run/flannel, sandboxes.json; not a node root"
+              + hint);
     }
 
     Runtime runtime = runtime(files, options.runtime(), containerdConfig);
     int maxConfNum = options.maxConfNum() > 0 ? options.maxConfNum() : maxConfNum(containerdConfig);
-    String nodeName = options.nodeName() != null ? options.nodeName() : files.nodeName().orElse(null);
+    String nodeName =
+        options.nodeName() != null ? options.nodeName() : files.nodeName().orElse(null);
     NodeContext context = new NodeContext(nodeName, runtime, files.live());
 
     Optional<PluginBinaries> binaries =
         binListing.map(PluginBinaries::parse).or(() -> binDir.map(PluginBinaries::of));
     if (binaries.isEmpty()) {
-      missing(BIN_LISTING, "neither " + BIN_LISTING + " nor the " + BIN_DIR + " directory is under the root", "node-plugin-binaries");
+      missing(
+          BIN_LISTING,
+          "neither " + BIN_LISTING + " nor the " + BIN_DIR + " directory is under the root",
+          "node-plugin-binaries");
     }
     Optional<SubnetEnv> subnetEnv = files.read(SUBNET_ENV).map(SubnetEnv::parse);
-    Optional<Sandboxes> sandboxes = parsed(files, SANDBOXES, "crictl pods -o json", Sandboxes::parse, "node-host-local (leaks)");
-    Optional<NetInterfaces> interfaces = parsed(files, IP_ADDR, "ip -j addr", NetInterfaces::parse, "node-flannel (bridge address)", "node-mtu");
+    Optional<Sandboxes> sandboxes =
+        parsed(
+            files, SANDBOXES, "crictl pods -o json", Sandboxes::parse, "node-host-local (leaks)");
+    Optional<NetInterfaces> interfaces =
+        parsed(
+            files,
+            IP_ADDR,
+            "ip -j addr",
+            NetInterfaces::parse,
+            "node-flannel (bridge address)",
+            "node-mtu");
 
     List<Table> tables = new ArrayList<>();
     List<Finding> findings = new ArrayList<>();
@@ -106,11 +123,13 @@ public final class NodeInspector {
     if (netD.isPresent() || files.live()) {
       List<DirEntry> entries = new ArrayList<>();
       for (NodeFiles.Entry entry : netD.orElse(List.of())) {
-        String content = entry.directory() ? null : files.read(NET_D + "/" + entry.name()).orElse("");
+        String content =
+            entry.directory() ? null : files.read(NET_D + "/" + entry.name()).orElse("");
         entries.add(new DirEntry(entry.name(), entry.directory(), content));
       }
       ConfigSelection selection =
-          ConfigSelection.select(entries, runtime, maxConfNum, config -> missingBinary(config, runtime, binaries));
+          ConfigSelection.select(
+              entries, runtime, maxConfNum, config -> missingBinary(config, runtime, binaries));
       loaded = selection.loaded();
       if (!selection.files().isEmpty()) {
         tables.add(ConfigCheck.table(selection));
@@ -122,7 +141,14 @@ public final class NodeInspector {
         binaries.ifPresent(b -> findings.addAll(BinaryCheck.findings(needs, b, context)));
       }
     } else {
-      missing(NET_D, "not under the root", "node-cni-config", "node-plugin-binaries", "node-host-local", "node-flannel", "node-mtu");
+      missing(
+          NET_D,
+          "not under the root",
+          "node-cni-config",
+          "node-plugin-binaries",
+          "node-host-local",
+          "node-flannel",
+          "node-mtu");
     }
 
     List<HostLocalNetwork> networks = HostLocalNetwork.of(loaded, options.podCidr(), subnetEnv);
@@ -134,7 +160,8 @@ public final class NodeInspector {
     findings.addAll(HostLocalCheck.findings(rows, context));
 
     findings.addAll(
-        FlannelCheck.findings(FlannelCheck.flannelPlugin(loaded), subnetEnv, interfaces, options.podCidr(), context));
+        FlannelCheck.findings(
+            FlannelCheck.flannelPlugin(loaded), subnetEnv, interfaces, options.podCidr(), context));
     List<MtuCheck.PodMtu> podMtus = MtuCheck.podMtus(loaded, subnetEnv);
     interfaces.ifPresent(i -> findings.addAll(MtuCheck.findings(podMtus, i, context)));
 
@@ -143,7 +170,9 @@ public final class NodeInspector {
     if (legacy.isPresent() && nft.isPresent()) {
       findings.addAll(
           IptablesCheck.findings(
-              IptablesCheck.RuleSet.parse(legacy.get()), IptablesCheck.RuleSet.parse(nft.get()), context));
+              IptablesCheck.RuleSet.parse(legacy.get()),
+              IptablesCheck.RuleSet.parse(nft.get()),
+              context));
     } else {
       missing(
           legacy.isEmpty() && nft.isEmpty()
@@ -155,7 +184,10 @@ public final class NodeInspector {
 
     List<dev.podnet.node.logs.LogSummary> logs = LogCheck.scan(files);
     if (logs.isEmpty()) {
-      missing("logs/kubelet.log, logs/containerd.log, logs/crio.log", "no saved logs under the root and no journal read", "node-logs");
+      missing(
+          "logs/kubelet.log, logs/containerd.log, logs/crio.log",
+          "no saved logs under the root and no journal read",
+          "node-logs");
     } else {
       Table logTable = LogCheck.table(logs);
       if (!logTable.rows().isEmpty()) {
@@ -176,11 +208,14 @@ public final class NodeInspector {
   }
 
   /** The runtime whose rules apply: as asked, or containerd unless only CRI-O's config is there. */
-  static Runtime runtime(NodeFiles files, Runtime asked, Optional<String> containerdConfig) throws IOException {
+  static Runtime runtime(NodeFiles files, Runtime asked, Optional<String> containerdConfig)
+      throws IOException {
     if (asked != Runtime.AUTO) {
       return asked;
     }
-    boolean crio = files.read("etc/crio/crio.conf").isPresent() || files.list("etc/crio/crio.conf.d").isPresent();
+    boolean crio =
+        files.read("etc/crio/crio.conf").isPresent()
+            || files.list("etc/crio/crio.conf.d").isPresent();
     return crio && containerdConfig.isEmpty() ? Runtime.CRIO : Runtime.CONTAINERD;
   }
 
@@ -202,19 +237,27 @@ public final class NodeInspector {
     return BinaryCheck.needs(List.of(config), runtime).stream()
         .map(BinaryCheck.Need::type)
         .filter(type -> !type.equals("loopback") || config.types().contains("loopback"))
-        .filter(type -> binaries.get().problem(type).filter(p -> p.startsWith("failed to find")).isPresent())
+        .filter(
+            type ->
+                binaries
+                    .get()
+                    .problem(type)
+                    .filter(p -> p.startsWith("failed to find"))
+                    .isPresent())
         .findFirst();
   }
 
   /** The state directories: every one under the default data dir, plus each network's own. */
-  private Map<String, HostLocalState> hostLocalStates(NodeFiles files, List<HostLocalNetwork> networks)
-      throws IOException {
+  private Map<String, HostLocalState> hostLocalStates(
+      NodeFiles files, List<HostLocalNetwork> networks) throws IOException {
     Map<String, HostLocalState> states = new TreeMap<>();
     String defaultDir = HostLocalNetwork.DEFAULT_DATA_DIR.substring(1);
     Optional<List<NodeFiles.Entry>> defaults = files.list(defaultDir);
     for (NodeFiles.Entry entry : defaults.orElse(List.of())) {
       if (entry.directory()) {
-        states.put(defaultDir + "/" + entry.name(), state(files, defaultDir + "/" + entry.name(), entry.name()));
+        states.put(
+            defaultDir + "/" + entry.name(),
+            state(files, defaultDir + "/" + entry.name(), entry.name()));
       }
     }
     for (HostLocalNetwork network : networks) {
@@ -229,7 +272,8 @@ public final class NodeInspector {
     return states;
   }
 
-  private static HostLocalState state(NodeFiles files, String directory, String network) throws IOException {
+  private static HostLocalState state(NodeFiles files, String directory, String network)
+      throws IOException {
     Map<String, String> content = new LinkedHashMap<>();
     for (NodeFiles.Entry file : files.list(directory).orElse(List.of())) {
       if (!file.directory()) {
@@ -246,7 +290,8 @@ public final class NodeInspector {
   }
 
   private <T> Optional<T> parsed(
-      NodeFiles files, String path, String command, Parser<T> parser, String... affected) throws IOException {
+      NodeFiles files, String path, String command, Parser<T> parser, String... affected)
+      throws IOException {
     Optional<String> text = files.read(path);
     if (text.isEmpty()) {
       missing(path + " (" + command + ")", "not under the root", affected);

@@ -15,7 +15,9 @@ public record NodeOptions(Runtime runtime, String podCidr, String nodeName, int 
 
   /** The container runtime whose rules decide which CNI config is loaded. */
   public enum Runtime {
-    /** containerd's CRI plugin through go-cni: the first {@code max_conf_num} files, no skipping. */
+    /**
+     * containerd's CRI plugin through go-cni: the first {@code max_conf_num} files, no skipping.
+     */
     CONTAINERD,
     /** CRI-O through ocicni: the first valid file is the default network. */
     CRIO,

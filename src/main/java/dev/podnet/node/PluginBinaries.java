@@ -38,13 +38,16 @@ record PluginBinaries(Map<String, NodeFiles.Entry> files, List<String> unreadabl
         continue;
       }
       String[] fields = trimmed.split("\\s+");
-      if (fields.length != 3 || !fields[1].matches("[0-9]+") || !fields[2].matches("[-dlcbps][-rwxsStT]{9}")) {
+      if (fields.length != 3
+          || !fields[1].matches("[0-9]+")
+          || !fields[2].matches("[-dlcbps][-rwxsStT]{9}")) {
         unreadable.add(line);
         continue;
       }
       files.put(
           fields[0],
-          new NodeFiles.Entry(fields[0], fields[2].charAt(0) == 'd', fields[2], Long.parseLong(fields[1])));
+          new NodeFiles.Entry(
+              fields[0], fields[2].charAt(0) == 'd', fields[2], Long.parseLong(fields[1])));
     }
     return new PluginBinaries(files, unreadable);
   }

@@ -28,7 +28,8 @@ record Sandboxes(Map<String, Sandbox> byId) {
   /** Parses crictl's output; throws with a one-line reason when it is not that shape. */
   static Sandboxes parse(String json) throws IOException {
     Object document = Json.parse(json);
-    if (!(document instanceof Map<?, ?>) || !(Json.object(document).get("items") instanceof java.util.List<?>)) {
+    if (!(document instanceof Map<?, ?>)
+        || !(Json.object(document).get("items") instanceof java.util.List<?>)) {
       throw new IOException("not the output of crictl pods -o json (no \"items\" array)");
     }
     Map<String, Sandbox> byId = new LinkedHashMap<>();
@@ -50,7 +51,9 @@ record Sandboxes(Map<String, Sandbox> byId) {
     return new Sandboxes(byId);
   }
 
-  /** The sandbox with this container id (host-local records the sandbox id), if the runtime has it. */
+  /**
+   * The sandbox with this container id (host-local records the sandbox id), if the runtime has it.
+   */
   Optional<Sandbox> find(String containerId) {
     return Optional.ofNullable(byId.get(containerId.strip().toLowerCase(Locale.ROOT)));
   }

@@ -27,14 +27,16 @@ public final class SnapshotNodes {
    *
    * @param podCidrOf the node's pod CIDR by node name, or null when unknown
    */
-  public static List<Finding> findings(Path snapshot, UnaryOperator<String> podCidrOf) throws NodeFilesException {
+  public static List<Finding> findings(Path snapshot, UnaryOperator<String> podCidrOf)
+      throws NodeFilesException {
     List<Finding> findings = new ArrayList<>();
     for (String node : nodes(snapshot)) {
       NodeFiles files =
           Files.isDirectory(snapshot)
               ? NodeFiles.directory(snapshot.resolve("nodes").resolve(node))
               : NodeFiles.archive(snapshot, node);
-      NodeOptions options = new NodeOptions(NodeOptions.Runtime.AUTO, podCidrOf.apply(node), node, 0);
+      NodeOptions options =
+          new NodeOptions(NodeOptions.Runtime.AUTO, podCidrOf.apply(node), node, 0);
       findings.addAll(NodeInspector.inspect(files, options).findings());
     }
     return findings;
@@ -54,7 +56,8 @@ public final class SnapshotNodes {
       } else if (Files.isRegularFile(snapshot)) {
         String archiveName = snapshot.getFileName().toString();
         try (InputStream file = new BufferedInputStream(Files.newInputStream(snapshot), 1 << 16);
-            TarArchiveInputStream tar = new TarArchiveInputStream(ArchiveNodeFiles.decompress(file))) {
+            TarArchiveInputStream tar =
+                new TarArchiveInputStream(ArchiveNodeFiles.decompress(file))) {
           TarArchiveEntry entry;
           while ((entry = tar.getNextEntry()) != null) {
             String path = ArchiveNodeFiles.snapshotPath(archiveName, entry);

@@ -46,7 +46,12 @@ record SubnetEnv(Map<String, String> values) {
 
   private Optional<String> first(String key) {
     return Optional.ofNullable(values.get(key))
-        .flatMap(v -> Arrays.stream(v.split(",")).map(String::strip).filter(s -> !s.isEmpty()).findFirst());
+        .flatMap(
+            v ->
+                Arrays.stream(v.split(","))
+                    .map(String::strip)
+                    .filter(s -> !s.isEmpty())
+                    .findFirst());
   }
 
   List<String> keys() {

@@ -4,10 +4,10 @@
  * in {@code /opt/cni/bin}, host-local reservations and leaks, flannel's {@code subnet.env} against
  * the pod CIDR and the bridge, MTU, and iptables legacy/nft conflicts.
  *
- * <p>The entry point is {@link dev.podnet.node.NodeInspector#inspect}. Files are read only
- * through {@link dev.podnet.node.NodeFiles}, a read-only view of a node's root or of a node folder
- * in a snapshot; everything after reading is pure. Where upstream has an error text, podnet uses
- * the same text (sources in {@code shared/reference/cni-config-and-messages.md} and {@code
+ * <p>The entry point is {@link dev.podnet.node.NodeInspector#inspect}. Files are read only through
+ * {@link dev.podnet.node.NodeFiles}, a read-only view of a node's root or of a node folder in a
+ * snapshot; everything after reading is pure. Where upstream has an error text, podnet uses the
+ * same text (sources in {@code shared/reference/cni-config-and-messages.md} and {@code
  * ipam-semantics.md}).
  */
 package dev.podnet.node;

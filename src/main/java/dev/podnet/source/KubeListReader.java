@@ -50,14 +50,19 @@ public final class KubeListReader {
       throw new SourceException(name + ": truncated JSON (unexpected end of input)", e);
     } catch (JsonParseException e) {
       throw new SourceException(
-          name + ": malformed JSON at " + location(e) + ": " + firstLine(e.getOriginalMessage()), e);
+          name + ": malformed JSON at " + location(e) + ": " + firstLine(e.getOriginalMessage()),
+          e);
     } catch (IOException e) {
       throw new SourceException(name + ": cannot be read: " + firstLine(e.getMessage()), e);
     }
   }
 
   private static ListInfo readList(
-      JsonParser parser, String name, String itemKind, Selection selection, Consumer<ObjectNode> sink)
+      JsonParser parser,
+      String name,
+      String itemKind,
+      Selection selection,
+      Consumer<ObjectNode> sink)
       throws IOException, SourceException {
     if (parser.nextToken() != JsonToken.START_OBJECT) {
       throw new SourceException(name + ": not a Kubernetes List (expected a JSON object)");
@@ -116,8 +121,7 @@ public final class KubeListReader {
             sink.accept(item);
           }
           if (parser.currentToken() != JsonToken.END_ARRAY) {
-            throw new SourceException(
-                name + ": item " + count + " of 'items' is not an object");
+            throw new SourceException(name + ": item " + count + " of 'items' is not an object");
           }
         }
         default -> parser.skipChildren();

@@ -56,8 +56,8 @@ public final class LiveSource implements ClusterSource {
    *     in-cluster
    * @param context a kubeconfig context, or null for the current one
    */
-  public static LiveSource connect(String kubeconfig, String context, int pageSize, long timeoutSeconds)
-      throws SourceException {
+  public static LiveSource connect(
+      String kubeconfig, String context, int pageSize, long timeoutSeconds) throws SourceException {
     if (pageSize < 1) {
       throw new SourceException("--page-size must be at least 1, got " + pageSize);
     }
@@ -128,7 +128,11 @@ public final class LiveSource implements ClusterSource {
       }
       String path = url.substring(base().length());
       HttpRequest request =
-          client.newHttpRequestBuilder().uri(url.toString()).header("Accept", "application/json").build();
+          client
+              .newHttpRequestBuilder()
+              .uri(url.toString())
+              .header("Accept", "application/json")
+              .build();
       requests.incrementAndGet();
       synchronized (requestLog) {
         requestLog.add(path);
@@ -141,24 +145,41 @@ public final class LiveSource implements ClusterSource {
               base() + ": the API server rejected the credentials (HTTP 401 Unauthorized)");
         }
         if (code == 403) {
-          String reason = KubeListReader.firstLine(new String(body.readNBytes(512), StandardCharsets.UTF_8));
-          return "the API server refused to list " + resource.plural() + " (HTTP " + code + "): " + statusMessage(reason);
+          String reason =
+              KubeListReader.firstLine(new String(body.readNBytes(512), StandardCharsets.UTF_8));
+          return "the API server refused to list "
+              + resource.plural()
+              + " (HTTP "
+              + code
+              + "): "
+              + statusMessage(reason);
         }
         if (code == 404 && resource.optional()) {
           return "the API server does not serve " + resource.plural() + " (not installed)";
         }
         if (code == 410) {
           throw new SourceException(
-              base() + path + ": the list changed while paging (410 Gone, continue token expired); run again");
+              base()
+                  + path
+                  + ": the list changed while paging (410 Gone, continue token expired); run again");
         }
         if (code != 200) {
           String reason = new String(body.readNBytes(512), StandardCharsets.UTF_8);
           throw new SourceException(
-              base() + path + ": HTTP " + code + ": " + statusMessage(KubeListReader.firstLine(reason)));
+              base()
+                  + path
+                  + ": HTTP "
+                  + code
+                  + ": "
+                  + statusMessage(KubeListReader.firstLine(reason)));
         }
         KubeListReader.ListInfo info =
             KubeListReader.read(
-                body, base() + path, resource.kind(), query.selection(), item -> sink.accept(resource, item));
+                body,
+                base() + path,
+                resource.kind(),
+                query.selection(),
+                item -> sink.accept(resource, item));
         continueToken = info.continueToken();
         if (continueToken != null && continueToken.isEmpty()) {
           continueToken = null;
@@ -179,14 +200,22 @@ public final class LiveSource implements ClusterSource {
       throw new SourceException(base() + path + ": interrupted", e);
     } catch (TimeoutException e) {
       throw new SourceException(
-          "cannot reach the API server " + base() + ": no answer within " + timeoutSeconds + " s", e);
+          "cannot reach the API server " + base() + ": no answer within " + timeoutSeconds + " s",
+          e);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       while (cause.getCause() != null && cause.getMessage() == null) {
         cause = cause.getCause();
       }
       throw new SourceException(
-          "cannot reach the API server " + base() + ": " + KubeListReader.firstLine(String.valueOf(cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage())),
+          "cannot reach the API server "
+              + base()
+              + ": "
+              + KubeListReader.firstLine(
+                  String.valueOf(
+                      cause.getMessage() == null
+                          ? cause.getClass().getSimpleName()
+                          : cause.getMessage())),
           e);
     }
   }

@@ -62,10 +62,14 @@ public final class ModelBuilder {
           "spec", Selection.fields("podCIDR", "podCIDRs", "providerID", "unschedulable", "taints"),
           "status",
               Selection.of(
-                  "conditions", CONDITIONS,
-                  "allocatable", Selection.fields("pods"),
-                  "addresses", Selection.ALL,
-                  "nodeInfo", Selection.fields("kubeletVersion", "containerRuntimeVersion")));
+                  "conditions",
+                  CONDITIONS,
+                  "allocatable",
+                  Selection.fields("pods"),
+                  "addresses",
+                  Selection.ALL,
+                  "nodeInfo",
+                  Selection.fields("kubeletVersion", "containerRuntimeVersion")));
   static final Selection POD =
       Selection.of(
           "metadata",
@@ -84,12 +88,18 @@ public final class ModelBuilder {
                   "containers", Selection.fields("name", "command", "args")),
           "status",
               Selection.of(
-                  "phase", Selection.ALL,
-                  "podIP", Selection.ALL,
-                  "podIPs", Selection.ALL,
-                  "conditions", CONDITIONS,
-                  "containerStatuses", CONTAINER_STATUS,
-                  "initContainerStatuses", CONTAINER_STATUS));
+                  "phase",
+                  Selection.ALL,
+                  "podIP",
+                  Selection.ALL,
+                  "podIPs",
+                  Selection.ALL,
+                  "conditions",
+                  CONDITIONS,
+                  "containerStatuses",
+                  CONTAINER_STATUS,
+                  "initContainerStatuses",
+                  CONTAINER_STATUS));
   static final Selection EVENT =
       Selection.of(
           "metadata", Selection.fields("name", "namespace", "creationTimestamp"),
@@ -113,8 +123,7 @@ public final class ModelBuilder {
                   Selection.of(
                       "spec",
                       Selection.of(
-                          "nodeSelector", Selection.ALL,
-                          "containers", Selection.fields("image")))),
+                          "nodeSelector", Selection.ALL, "containers", Selection.fields("image")))),
           "status", Selection.ALL);
   static final Selection CONFIGMAP =
       Selection.of("metadata", Selection.fields("name", "namespace"), "data", Selection.ALL);
@@ -432,7 +441,8 @@ public final class ModelBuilder {
     if (message != null && message.startsWith(COMBINED)) {
       message = message.substring(COMBINED.length());
     }
-    long count = Math.max(1, item.path("count").asLong(item.path("series").path("count").asLong(1)));
+    long count =
+        Math.max(1, item.path("count").asLong(item.path("series").path("count").asLong(1)));
     Instant first = instant(text(item, "firstTimestamp"));
     Instant last = instant(text(item, "lastTimestamp"));
     Instant eventTime = instant(text(item, "eventTime"));
@@ -458,9 +468,20 @@ public final class ModelBuilder {
             .computeIfAbsent(key, k -> new FailureAccumulator(namespace, objectName))
             .add(text(involved, "uid"), host, count, first, last, message);
       }
-      case "NetworkNotReady" -> aggregate(reason, host, kind, namespace, objectName, count, first, last, message, true);
+      case "NetworkNotReady" ->
+          aggregate(reason, host, kind, namespace, objectName, count, first, last, message, true);
       case "CIDRNotAvailable", "CIDRAssignmentFailed" ->
-          aggregate(reason, "Node".equals(kind) ? objectName : host, kind, namespace, objectName, count, first, last, message, false);
+          aggregate(
+              reason,
+              "Node".equals(kind) ? objectName : host,
+              kind,
+              namespace,
+              objectName,
+              count,
+              first,
+              last,
+              message,
+              false);
       case "Unhealthy", "BackOff" -> {
         if ("Pod".equals(kind) && CniAgent.byPodName(objectName).isPresent()) {
           aggregate(reason, host, kind, namespace, objectName, count, first, last, message, false);
@@ -540,9 +561,7 @@ public final class ModelBuilder {
         counts,
         sandboxFailures,
         events,
-        daemonSets.stream()
-            .sorted(java.util.Comparator.comparing(DaemonSetInfo::key))
-            .toList(),
+        daemonSets.stream().sorted(java.util.Comparator.comparing(DaemonSetInfo::key)).toList(),
         configMaps,
         collected,
         missing,
@@ -633,11 +652,10 @@ public final class ModelBuilder {
   private void acceptCalicoHandle(JsonNode item) {
     JsonNode spec = item.path("spec");
     Map<String, Integer> blocks = new TreeMap<>();
-    spec.path("block")
-        .fields()
-        .forEachRemaining(e -> blocks.put(e.getKey(), e.getValue().asInt()));
+    spec.path("block").fields().forEachRemaining(e -> blocks.put(e.getKey(), e.getValue().asInt()));
     calicoHandles.add(
-        new IpamData.CalicoHandle(text(item.path("metadata"), "name"), text(spec, "handleID"), blocks));
+        new IpamData.CalicoHandle(
+            text(item.path("metadata"), "name"), text(spec, "handleID"), blocks));
   }
 
   private void acceptCiliumNode(JsonNode item) {
@@ -653,9 +671,12 @@ public final class ModelBuilder {
   private void acceptWhereaboutsPool(JsonNode item) {
     JsonNode spec = item.path("spec");
     List<String> podRefs = new ArrayList<>();
-    spec.path("allocations").fields().forEachRemaining(e -> podRefs.add(text(e.getValue(), "podref")));
+    spec.path("allocations")
+        .fields()
+        .forEachRemaining(e -> podRefs.add(text(e.getValue(), "podref")));
     whereaboutsPools.add(
-        new IpamData.WhereaboutsPool(text(item.path("metadata"), "name"), text(spec, "range"), podRefs));
+        new IpamData.WhereaboutsPool(
+            text(item.path("metadata"), "name"), text(spec, "range"), podRefs));
   }
 
   private void acceptClusterCidr(JsonNode item) {
@@ -844,7 +865,8 @@ public final class ModelBuilder {
       return Map.of();
     }
     Map<String, String> map = new TreeMap<>();
-    object.fields()
+    object
+        .fields()
         .forEachRemaining(
             e -> {
               if (e.getValue().isValueNode() && !e.getValue().isNull()) {

@@ -26,9 +26,9 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Copies API lists item by item as the raw objects the server sent (every field kept), paged with
- * {@code limit}/{@code continue} like {@link LiveSource}; for {@code podnet bundle}, which must write
- * what {@code kubectl get -o json} would. Each item is parsed on its own, so memory holds one item
- * and one page buffer, never a whole list. Connects as kubectl would.
+ * {@code limit}/{@code continue} like {@link LiveSource}; for {@code podnet bundle}, which must
+ * write what {@code kubectl get -o json} would. Each item is parsed on its own, so memory holds one
+ * item and one page buffer, never a whole list. Connects as kubectl would.
  */
 public final class RawListCopier implements AutoCloseable {
   private static final JsonFactory JSON =
@@ -69,7 +69,8 @@ public final class RawListCopier implements AutoCloseable {
   }
 
   /**
-   * Connects as kubectl would: an explicit kubeconfig, else KUBECONFIG / ~/.kube/config / in-cluster.
+   * Connects as kubectl would: an explicit kubeconfig, else KUBECONFIG / ~/.kube/config /
+   * in-cluster.
    *
    * @param context a kubeconfig context, or null for the current one
    */
@@ -91,7 +92,10 @@ public final class RawListCopier implements AutoCloseable {
       }
     } catch (KubernetesClientException | IllegalArgumentException e) {
       throw new SourceException(
-          (kubeconfig == null ? "kubeconfig" : kubeconfig) + ": " + KubeListReader.firstLine(e.getMessage()), e);
+          (kubeconfig == null ? "kubeconfig" : kubeconfig)
+              + ": "
+              + KubeListReader.firstLine(e.getMessage()),
+          e);
     }
     if (config.getMasterUrl() == null || config.getMasterUrl().isBlank()) {
       throw new SourceException(
@@ -116,7 +120,8 @@ public final class RawListCopier implements AutoCloseable {
    * @param apiPath e.g. {@code /api/v1/pods} or {@code /api/v1/namespaces/kube-system/configmaps}
    * @param optional true when a 404 means "not installed" rather than an error
    */
-  public Outcome copy(String apiPath, boolean optional, ItemConsumer consumer) throws SourceException {
+  public Outcome copy(String apiPath, boolean optional, ItemConsumer consumer)
+      throws SourceException {
     String continueToken = null;
     long items = 0;
     int requests = 0;
@@ -125,38 +130,53 @@ public final class RawListCopier implements AutoCloseable {
           apiPath
               + "?limit="
               + pageSize
-              + (continueToken == null ? "" : "&continue=" + URLEncoder.encode(continueToken, StandardCharsets.UTF_8));
+              + (continueToken == null
+                  ? ""
+                  : "&continue=" + URLEncoder.encode(continueToken, StandardCharsets.UTF_8));
       requests++;
       synchronized (requestLog) {
         requestLog.add(path);
       }
       HttpRequest request =
-          client.newHttpRequestBuilder().uri(base() + path).header("Accept", "application/json").build();
+          client
+              .newHttpRequestBuilder()
+              .uri(base() + path)
+              .header("Accept", "application/json")
+              .build();
       HttpResponse<InputStream> response = send(request, path);
       try (InputStream body = new BufferedInputStream(response.body(), 1 << 16)) {
         int code = response.code();
         if (code == 401) {
-          throw new SourceException(base() + ": the API server rejected the credentials (HTTP 401 Unauthorized)");
+          throw new SourceException(
+              base() + ": the API server rejected the credentials (HTTP 401 Unauthorized)");
         }
         if (code == 403) {
-          return new Outcome(items, requests, "the API server refused to list " + apiPath + " (HTTP 403 Forbidden)");
+          return new Outcome(
+              items,
+              requests,
+              "the API server refused to list " + apiPath + " (HTTP 403 Forbidden)");
         }
         if (code == 404 && optional) {
-          return new Outcome(items, requests, "not served by the API server (HTTP 404: not installed)");
+          return new Outcome(
+              items, requests, "not served by the API server (HTTP 404: not installed)");
         }
         if (code == 410) {
           throw new SourceException(
-              base() + path + ": the list changed while paging (410 Gone, continue token expired); run again");
+              base()
+                  + path
+                  + ": the list changed while paging (410 Gone, continue token expired); run again");
         }
         if (code != 200) {
-          String reason = KubeListReader.firstLine(new String(body.readNBytes(512), StandardCharsets.UTF_8));
+          String reason =
+              KubeListReader.firstLine(new String(body.readNBytes(512), StandardCharsets.UTF_8));
           throw new SourceException(base() + path + ": HTTP " + code + ": " + reason);
         }
         Page page = readPage(body, consumer);
         items += page.items();
         continueToken = page.continueToken();
       } catch (IOException e) {
-        throw new SourceException(base() + path + ": " + KubeListReader.firstLine(e.getMessage()), e);
+        throw new SourceException(
+            base() + path + ": " + KubeListReader.firstLine(e.getMessage()), e);
       }
     } while (continueToken != null && !continueToken.isEmpty());
     return new Outcome(items, requests, null);
@@ -199,11 +219,14 @@ public final class RawListCopier implements AutoCloseable {
       throw new SourceException(base() + path + ": interrupted", e);
     } catch (TimeoutException e) {
       throw new SourceException(
-          "cannot reach the API server " + base() + ": no answer within " + timeoutSeconds + " s", e);
+          "cannot reach the API server " + base() + ": no answer within " + timeoutSeconds + " s",
+          e);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
-      String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-      throw new SourceException("cannot reach the API server " + base() + ": " + KubeListReader.firstLine(message), e);
+      String message =
+          cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+      throw new SourceException(
+          "cannot reach the API server " + base() + ": " + KubeListReader.firstLine(message), e);
     }
   }
 

@@ -19,10 +19,10 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 /**
- * A snapshot packed as {@code .tar.gz} (or plain {@code .tar}), read in one sequential pass
- * without unpacking anything to disk. Entries may sit under one top-level folder, as {@code tar
- * czf snap.tar.gz snap/} makes them. Entries with absolute paths or {@code ..} make the whole
- * archive refused: a hostile archive is not analysed.
+ * A snapshot packed as {@code .tar.gz} (or plain {@code .tar}), read in one sequential pass without
+ * unpacking anything to disk. Entries may sit under one top-level folder, as {@code tar czf
+ * snap.tar.gz snap/} makes them. Entries with absolute paths or {@code ..} make the whole archive
+ * refused: a hostile archive is not analysed.
  */
 public final class SnapshotArchiveSource implements ClusterSource {
   private static final int BUFFER = 1 << 16;
@@ -100,8 +100,7 @@ public final class SnapshotArchiveSource implements ClusterSource {
     while (cause != null) {
       if (cause instanceof EOFException
           || String.valueOf(cause.getMessage()).contains("Truncated")) {
-        return new SourceException(
-            name + ": truncated archive (" + e.getMessage() + ")", e);
+        return new SourceException(name + ": truncated archive (" + e.getMessage() + ")", e);
       }
       cause = cause.getCause();
     }
@@ -119,7 +118,9 @@ public final class SnapshotArchiveSource implements ClusterSource {
     return in;
   }
 
-  /** The entry's path inside the snapshot, without a single top-level folder; refuses hostile names. */
+  /**
+   * The entry's path inside the snapshot, without a single top-level folder; refuses hostile names.
+   */
   static String snapshotPath(String entryName, String archiveName) throws SourceException {
     String normalised = entryName.replace('\\', '/');
     if (normalised.startsWith("/") || normalised.matches("^[A-Za-z]:/.*")) {
@@ -129,7 +130,10 @@ public final class SnapshotArchiveSource implements ClusterSource {
     for (String part : normalised.split("/")) {
       if ("..".equals(part)) {
         throw new SourceException(
-            archiveName + ": entry '" + entryName + "' leads outside the snapshot; archive refused");
+            archiveName
+                + ": entry '"
+                + entryName
+                + "' leads outside the snapshot; archive refused");
       }
     }
     while (normalised.startsWith("./")) {

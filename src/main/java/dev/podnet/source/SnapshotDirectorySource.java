@@ -57,10 +57,13 @@ public final class SnapshotDirectorySource implements ClusterSource {
     try {
       Map<Resource, Future<?>> reads = new EnumMap<>(Resource.class);
       for (ListQuery query : present) {
-        reads.put(query.resource(), pool.submit(() -> {
-          readOne(query, sink);
-          return null;
-        }));
+        reads.put(
+            query.resource(),
+            pool.submit(
+                () -> {
+                  readOne(query, sink);
+                  return null;
+                }));
       }
       for (ListQuery query : queries) {
         Future<?> read = reads.get(query.resource());

@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -21,7 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import io.fabric8.mockwebserver.http.RecordedRequest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,7 +41,9 @@ class BundleRedactionTest {
           + "    client-certificate-data: UExBTlRFRC1DTElFTlQtQ0VSVC1EQVRBLTQy\n"
           + "    client-key-data: UExBTlRFRC1DTElFTlQtS0VZLURBVEEtNDI=\n"
           + "- name: admin\n  user:\n    username: admin\n    password: plantedKubeconfigPassword42\n"
-          + "- name: sa\n  user:\n    token: " + JWT + "\n"
+          + "- name: sa\n  user:\n    token: "
+          + JWT
+          + "\n"
           + "- name: static\n  user:\n    token: plantedStaticToken42\n";
   private static final String PEM =
       "-----BEGIN RSA PRIVATE KEY-----\nMIIEplantedPrivateKeyBody42\nAAAA\n-----END RSA PRIVATE KEY-----\n"
@@ -78,42 +80,108 @@ class BundleRedactionTest {
 
   @BeforeEach
   void plant() {
-    client.nodes().resource(new NodeBuilder().withNewMetadata().withName("worker-1").endMetadata()
-        .withNewSpec().withPodCIDR("10.244.1.0/24").endSpec().build()).create();
-    client.configMaps().inNamespace("kube-system").resource(new ConfigMapBuilder()
-        .withNewMetadata().withName("kube-proxy").withNamespace("kube-system")
-        .addToAnnotations("kubectl.kubernetes.io/last-applied-configuration",
-            "{\"apiVersion\":\"v1\",\"data\":{\"extra\":\"password=plantedAppliedPassword42\"},\"kind\":\"ConfigMap\"}")
-        .endMetadata()
-        .addToData("kubeconfig.conf", KUBECONFIG)
-        .addToData("ca.pem", PEM)
-        .addToData("config.conf",
-            "clusterCIDR: 10.244.0.0/16\nmode: iptables\n# curl -H 'Authorization: Bearer plantedBearer42abcdef'\n"
-                + "db_password=plantedConfigPassword42\nsecret=plantedSecret42\napiKey: plantedApiKey42\n"
-                + "AWS_ACCESS_KEY_ID=AKIAPLANTED000000042\naws_secret_access_key = plantedAwsSecretKey0123456789ABCDEFGHI/+\n"
-                + "etcd-keyfile=/etc/kubernetes/pki/etcd/client.key\n")
-        .build()).create();
-    client.configMaps().inNamespace("kube-system").resource(new ConfigMapBuilder()
-        .withNewMetadata().withName("unrelated").withNamespace("kube-system").endMetadata()
-        .addToData("password", "plantedUnrelatedButNotNetwork").build()).create();
-    client.pods().inNamespace("demo").resource(new PodBuilder().withNewMetadata().withName("web-1")
-        .withNamespace("demo").endMetadata().withNewSpec().withNodeName("worker-1")
-        .addNewContainer().withName("web").withImage("nginx")
-        .addNewEnv().withName("DB_PASSWORD").withValue("plantedEnvPassword42").endEnv()
-        .addNewEnv().withName("api_token").withValue("plantedEnvToken42").endEnv()
-        .addNewEnv().withName("LOG_LEVEL").withValue("debug").endEnv()
-        .addNewEnv().withName("SECRET_FROM_REF").withNewValueFrom().withNewSecretKeyRef("key", "db", false).endValueFrom().endEnv()
-        .endContainer().endSpec().build()).create();
+    client
+        .nodes()
+        .resource(
+            new NodeBuilder()
+                .withNewMetadata()
+                .withName("worker-1")
+                .endMetadata()
+                .withNewSpec()
+                .withPodCIDR("10.244.1.0/24")
+                .endSpec()
+                .build())
+        .create();
+    client
+        .configMaps()
+        .inNamespace("kube-system")
+        .resource(
+            new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName("kube-proxy")
+                .withNamespace("kube-system")
+                .addToAnnotations(
+                    "kubectl.kubernetes.io/last-applied-configuration",
+                    "{\"apiVersion\":\"v1\",\"data\":{\"extra\":\"password=plantedAppliedPassword42\"},\"kind\":\"ConfigMap\"}")
+                .endMetadata()
+                .addToData("kubeconfig.conf", KUBECONFIG)
+                .addToData("ca.pem", PEM)
+                .addToData(
+                    "config.conf",
+                    "clusterCIDR: 10.244.0.0/16\nmode: iptables\n# curl -H 'Authorization: Bearer plantedBearer42abcdef'\n"
+                        + "db_password=plantedConfigPassword42\nsecret=plantedSecret42\napiKey: plantedApiKey42\n"
+                        + "AWS_ACCESS_KEY_ID=AKIAPLANTED000000042\naws_secret_access_key = plantedAwsSecretKey0123456789ABCDEFGHI/+\n"
+                        + "etcd-keyfile=/etc/kubernetes/pki/etcd/client.key\n")
+                .build())
+        .create();
+    client
+        .configMaps()
+        .inNamespace("kube-system")
+        .resource(
+            new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName("unrelated")
+                .withNamespace("kube-system")
+                .endMetadata()
+                .addToData("password", "plantedUnrelatedButNotNetwork")
+                .build())
+        .create();
+    client
+        .pods()
+        .inNamespace("demo")
+        .resource(
+            new PodBuilder()
+                .withNewMetadata()
+                .withName("web-1")
+                .withNamespace("demo")
+                .endMetadata()
+                .withNewSpec()
+                .withNodeName("worker-1")
+                .addNewContainer()
+                .withName("web")
+                .withImage("nginx")
+                .addNewEnv()
+                .withName("DB_PASSWORD")
+                .withValue("plantedEnvPassword42")
+                .endEnv()
+                .addNewEnv()
+                .withName("api_token")
+                .withValue("plantedEnvToken42")
+                .endEnv()
+                .addNewEnv()
+                .withName("LOG_LEVEL")
+                .withValue("debug")
+                .endEnv()
+                .addNewEnv()
+                .withName("SECRET_FROM_REF")
+                .withNewValueFrom()
+                .withNewSecretKeyRef("key", "db", false)
+                .endValueFrom()
+                .endEnv()
+                .endContainer()
+                .endSpec()
+                .build())
+        .create();
   }
 
   /** Serves node files from a tar.gz built in memory: the same path as a pod's log. */
   private static NodeFileFetcher plantedNodeFiles() {
-    byte[] archive = TestArchives.tarGz(tar -> {
-      TestArchives.file(tar, "./etc/cni/net.d/10-calico.conflist", TestArchives.resource("planted-10-calico.conflist"));
-      TestArchives.file(tar, "./etc/cni/net.d/calico-kubeconfig", TestArchives.resource("planted-calico-kubeconfig"));
-      TestArchives.file(tar, "./logs/kubelet.log", TestArchives.resource("planted-kubelet.log"));
-      TestArchives.file(tar, "./opt/cni/bin.txt", "-rwxr-xr-x 1 0 0 1234 Jan 1 00:00 calico\n");
-    });
+    byte[] archive =
+        TestArchives.tarGz(
+            tar -> {
+              TestArchives.file(
+                  tar,
+                  "./etc/cni/net.d/10-calico.conflist",
+                  TestArchives.resource("planted-10-calico.conflist"));
+              TestArchives.file(
+                  tar,
+                  "./etc/cni/net.d/calico-kubeconfig",
+                  TestArchives.resource("planted-calico-kubeconfig"));
+              TestArchives.file(
+                  tar, "./logs/kubelet.log", TestArchives.resource("planted-kubelet.log"));
+              TestArchives.file(
+                  tar, "./opt/cni/bin.txt", "-rwxr-xr-x 1 0 0 1234 Jan 1 00:00 calico\n");
+            });
     return (node, handler) -> handler.read(new ByteArrayInputStream(archive));
   }
 
@@ -121,7 +189,13 @@ class BundleRedactionTest {
     RawListCopier lists = RawListCopier.of(client.getConfiguration(), 50, 10);
     Clock clock = Clock.fixed(Instant.parse("2026-01-10T09:30:00Z"), ZoneOffset.UTC);
     BundleCollector collector =
-        new BundleCollector(lists, plantedNodeFiles(), new Redactor(new byte[] {1, 2, 3}), clock, Progress.silent(), note -> {});
+        new BundleCollector(
+            lists,
+            plantedNodeFiles(),
+            new Redactor(new byte[] {1, 2, 3}),
+            clock,
+            Progress.silent(),
+            note -> {});
     return collector.collect(new BundleCollector.Request(out, false, Narrowing.none(), "test"));
   }
 
@@ -135,21 +209,42 @@ class BundleRedactionTest {
       assertThat(bytes).as("archive bytes").doesNotContain(secret);
     }
     assertThat(bytes).doesNotContain("plantedUnrelatedButNotNetwork");
-    assertThat(bytes).as("a marker is never redacted again").doesNotContainPattern("<redacted:[^>]*<redacted:");
+    assertThat(bytes)
+        .as("a marker is never redacted again")
+        .doesNotContainPattern("<redacted:[^>]*<redacted:");
     Map<String, String> files = TestArchives.read(out);
-    assertThat(files).containsKeys(
-        "manifest.json", "cluster/nodes.json", "cluster/pods.json", "cluster/configmaps.json",
-        "nodes/worker-1/etc/cni/net.d/10-calico.conflist", "nodes/worker-1/logs/kubelet.log",
-        "nodes/worker-1/opt/cni/bin.txt");
+    assertThat(files)
+        .containsKeys(
+            "manifest.json",
+            "cluster/nodes.json",
+            "cluster/pods.json",
+            "cluster/configmaps.json",
+            "nodes/worker-1/etc/cni/net.d/10-calico.conflist",
+            "nodes/worker-1/logs/kubelet.log",
+            "nodes/worker-1/opt/cni/bin.txt");
     // what is not secret stays: paths, names, settings, the error the engineer needs
-    assertThat(files.get("cluster/configmaps.json")).contains("etcd-keyfile=/etc/kubernetes/pki/etcd/client.key", "clusterCIDR: 10.244.0.0/16");
+    assertThat(files.get("cluster/configmaps.json"))
+        .contains("etcd-keyfile=/etc/kubernetes/pki/etcd/client.key", "clusterCIDR: 10.244.0.0/16");
     assertThat(files.get("nodes/worker-1/etc/cni/net.d/10-calico.conflist"))
-        .contains("\"etcd_key_file\": \"/etc/calico/etcd-key\"", "\"kubeconfig\": \"/etc/cni/net.d/calico-kubeconfig\"", "\"mtu\": 1440");
+        .contains(
+            "\"etcd_key_file\": \"/etc/calico/etcd-key\"",
+            "\"kubeconfig\": \"/etc/cni/net.d/calico-kubeconfig\"",
+            "\"mtu\": 1440");
     assertThat(files.get("nodes/worker-1/logs/kubelet.log"))
-        .contains("--etcd-keyfile=\"/etc/kubernetes/pki/etcd/client.key\"", "error getting ClusterInformation");
-    JsonNode env = JSON.readTree(files.get("cluster/pods.json")).path("items").get(0).path("spec").path("containers").get(0).path("env");
+        .contains(
+            "--etcd-keyfile=\"/etc/kubernetes/pki/etcd/client.key\"",
+            "error getting ClusterInformation");
+    JsonNode env =
+        JSON.readTree(files.get("cluster/pods.json"))
+            .path("items")
+            .get(0)
+            .path("spec")
+            .path("containers")
+            .get(0)
+            .path("env");
     assertThat(env.get(2).path("value").asText()).isEqualTo("debug");
-    assertThat(env.get(3).path("valueFrom").path("secretKeyRef").path("name").asText()).isEqualTo("db");
+    assertThat(env.get(3).path("valueFrom").path("secretKeyRef").path("name").asText())
+        .isEqualTo("db");
     assertThat(env.get(0).path("value").asText()).matches("<redacted:env-secret:[0-9a-f]{8}>");
   }
 
@@ -163,40 +258,53 @@ class BundleRedactionTest {
     assertThat(manifest.path("collectedAt").asText()).isEqualTo("2026-01-10T09:30:00Z");
     assertThat(manifest.path("source").path("server").asText()).startsWith("http");
     List<String> kinds = new ArrayList<>();
-    manifest.path("redactions").forEach(r -> kinds.add(r.path("file").asText() + " " + r.path("kind").asText()));
-    assertThat(kinds).contains(
-        "cluster/configmaps.json private-key",
-        "cluster/configmaps.json certificate",
-        "cluster/configmaps.json kubeconfig-credential",
-        "cluster/configmaps.json bearer-token",
-        "cluster/configmaps.json password",
-        "cluster/configmaps.json aws-access-key-id",
-        "cluster/configmaps.json aws-secret-access-key",
-        "cluster/pods.json env-secret",
-        "nodes/worker-1/etc/cni/net.d/10-calico.conflist json-credential",
-        "nodes/worker-1/etc/cni/net.d/calico-kubeconfig kubeconfig-credential",
-        "nodes/worker-1/logs/kubelet.log jwt",
-        "nodes/worker-1/logs/kubelet.log bearer-token",
-        "nodes/worker-1/logs/kubelet.log password",
-        "nodes/worker-1/logs/kubelet.log aws-access-key-id",
-        "nodes/worker-1/logs/kubelet.log aws-secret-access-key");
-    assertThat(result.manifest().redactions()).hasSize(manifest.path("redactions").size())
+    manifest
+        .path("redactions")
+        .forEach(r -> kinds.add(r.path("file").asText() + " " + r.path("kind").asText()));
+    assertThat(kinds)
+        .contains(
+            "cluster/configmaps.json private-key",
+            "cluster/configmaps.json certificate",
+            "cluster/configmaps.json kubeconfig-credential",
+            "cluster/configmaps.json bearer-token",
+            "cluster/configmaps.json password",
+            "cluster/configmaps.json aws-access-key-id",
+            "cluster/configmaps.json aws-secret-access-key",
+            "cluster/pods.json env-secret",
+            "nodes/worker-1/etc/cni/net.d/10-calico.conflist json-credential",
+            "nodes/worker-1/etc/cni/net.d/calico-kubeconfig kubeconfig-credential",
+            "nodes/worker-1/logs/kubelet.log jwt",
+            "nodes/worker-1/logs/kubelet.log bearer-token",
+            "nodes/worker-1/logs/kubelet.log password",
+            "nodes/worker-1/logs/kubelet.log aws-access-key-id",
+            "nodes/worker-1/logs/kubelet.log aws-secret-access-key");
+    assertThat(result.manifest().redactions())
+        .hasSize(manifest.path("redactions").size())
         .allSatisfy(r -> assertThat(r.marker()).matches("<redacted:" + r.kind() + ":[0-9a-f]{8}>"));
     String manifestText = manifest.toString();
     for (String secret : PLANTED) {
       assertThat(manifestText).doesNotContain(secret);
     }
-    assertThat(manifestText).contains("kube-system/kube-proxy .data.kubeconfig.conf line 6", "logs/kubelet.log", "line 4");
+    assertThat(manifestText)
+        .contains(
+            "kube-system/kube-proxy .data.kubeconfig.conf line 6", "logs/kubelet.log", "line 4");
   }
 
   @Test
   void theSameSecretGetsTheSameFingerprintEverywhere() throws Exception {
     BundleCollector.Result result = bundle(tmp.resolve("bundle.tar.gz"));
     List<Redaction> redactions = result.manifest().redactions();
-    String inLog = redactions.stream().filter(r -> r.kind().equals("jwt") && r.file().endsWith("kubelet.log"))
-        .map(BundleRedactionTest::fingerprint).findFirst().orElseThrow();
+    String inLog =
+        redactions.stream()
+            .filter(r -> r.kind().equals("jwt") && r.file().endsWith("kubelet.log"))
+            .map(BundleRedactionTest::fingerprint)
+            .findFirst()
+            .orElseThrow();
     // the same JWT sits in the kube-proxy kubeconfig as a 'token:' value
-    assertThat(redactions.stream().filter(r -> r.file().equals("cluster/configmaps.json")).map(BundleRedactionTest::fingerprint))
+    assertThat(
+            redactions.stream()
+                .filter(r -> r.file().equals("cluster/configmaps.json"))
+                .map(BundleRedactionTest::fingerprint))
         .contains(inLog);
     assertThat(redactions.stream().map(BundleRedactionTest::fingerprint).distinct().count())
         .as("different secrets, different fingerprints")
@@ -223,10 +331,13 @@ class BundleRedactionTest {
   @Test
   void realCniConfigsHoldNothingToRedact() throws Exception {
     Redactor redactor = new Redactor(new byte[] {1});
-    try (var files = java.nio.file.Files.list(Path.of("src/test/resources/dev/podnet/node/cni-configs"))) {
+    try (var files =
+        java.nio.file.Files.list(Path.of("src/test/resources/dev/podnet/node/cni-configs"))) {
       for (Path file : files.toList()) {
         String text = java.nio.file.Files.readString(file, StandardCharsets.UTF_8);
-        assertThat(redactor.redactText(text, file.getFileName().toString(), null)).as(file.toString()).isEqualTo(text);
+        assertThat(redactor.redactText(text, file.getFileName().toString(), null))
+            .as(file.toString())
+            .isEqualTo(text);
       }
     }
     assertThat(redactor.redactions()).isEmpty();

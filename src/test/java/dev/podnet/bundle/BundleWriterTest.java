@@ -34,7 +34,8 @@ class BundleWriterTest {
       try (OutputStream entry = writer.newEntry("cluster/nodes.json")) {
         entry.write("{\"items\":[]}".getBytes(StandardCharsets.UTF_8));
       }
-      BundleWriter.Entry dropped = writer.newEntry("cluster/crds/ippools.crd.projectcalico.org.json");
+      BundleWriter.Entry dropped =
+          writer.newEntry("cluster/crds/ippools.crd.projectcalico.org.json");
       dropped.write("half".getBytes(StandardCharsets.UTF_8));
       dropped.discard();
       writer.commit();
@@ -46,26 +47,38 @@ class BundleWriterTest {
   @Test
   void aWriterThatFailsLeavesNoFile() throws IOException {
     Path out = dir.resolve("x.tar.gz");
-    assertThatThrownBy(() -> {
-      try (BundleWriter writer = BundleWriter.create(out, false)) {
-        writer.add("manifest.json", "{}".getBytes(StandardCharsets.UTF_8));
-        try (OutputStream entry = writer.newEntry("cluster/pods.json")) {
-          entry.write(new byte[100_000]);
-          throw new IOException("disk full");
-        }
-      }
-    }).hasMessage("disk full");
+    assertThatThrownBy(
+            () -> {
+              try (BundleWriter writer = BundleWriter.create(out, false)) {
+                writer.add("manifest.json", "{}".getBytes(StandardCharsets.UTF_8));
+                try (OutputStream entry = writer.newEntry("cluster/pods.json")) {
+                  entry.write(new byte[100_000]);
+                  throw new IOException("disk full");
+                }
+              }
+            })
+        .hasMessage("disk full");
     assertThat(left()).isEmpty();
   }
 
   @Test
   void aCollectionThatFailsLeavesNoFile() {
     Path out = dir.resolve("x.tar.gz");
-    Config unreachable = new ConfigBuilder().withMasterUrl("https://127.0.0.1:1").withTrustCerts(true).build();
+    Config unreachable =
+        new ConfigBuilder().withMasterUrl("https://127.0.0.1:1").withTrustCerts(true).build();
     try (RawListCopier lists = RawListCopier.of(unreachable, 50, 5)) {
       BundleCollector collector =
-          new BundleCollector(lists, null, new Redactor(new byte[] {1}), Clock.systemUTC(), Progress.silent(), note -> {});
-      assertThatThrownBy(() -> collector.collect(new BundleCollector.Request(out, false, Narrowing.none(), "test")))
+          new BundleCollector(
+              lists,
+              null,
+              new Redactor(new byte[] {1}),
+              Clock.systemUTC(),
+              Progress.silent(),
+              note -> {});
+      assertThatThrownBy(
+              () ->
+                  collector.collect(
+                      new BundleCollector.Request(out, false, Narrowing.none(), "test")))
           .isInstanceOf(SourceException.class)
           .hasMessageStartingWith("cannot reach the API server https://127.0.0.1:1");
     }

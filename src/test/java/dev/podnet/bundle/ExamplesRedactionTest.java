@@ -11,8 +11,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The recorded examples hold no secrets, so redaction must leave every object of them exactly as
- * it was: a false positive would change what a second engineer sees, and what diagnose finds.
+ * The recorded examples hold no secrets, so redaction must leave every object of them exactly as it
+ * was: a false positive would change what a second engineer sees, and what diagnose finds.
  */
 class ExamplesRedactionTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -22,7 +22,10 @@ class ExamplesRedactionTest {
     Redactor redactor = new Redactor(new byte[] {1});
     int objects = 0;
     try (Stream<Path> files = Files.walk(Path.of("examples"))) {
-      for (Path file : files.filter(f -> f.toString().contains("/cluster/") && f.toString().endsWith(".json")).toList()) {
+      for (Path file :
+          files
+              .filter(f -> f.toString().contains("/cluster/") && f.toString().endsWith(".json"))
+              .toList()) {
         for (JsonNode item : JSON.readTree(file.toFile()).path("items")) {
           ObjectNode copy = item.deepCopy();
           redactor.redactObject(copy, file.toString());

@@ -21,7 +21,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code --namespace}, {@code --pod} and {@code --node} keep what they say, with the events that go with it. */
+/**
+ * {@code --namespace}, {@code --pod} and {@code --node} keep what they say, with the events that go
+ * with it.
+ */
 @EnableKubernetesMockClient(crud = true)
 class NarrowingTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -31,7 +34,10 @@ class NarrowingTest {
   @BeforeEach
   void cluster() {
     for (String node : List.of("worker-1", "worker-2")) {
-      client.nodes().resource(new NodeBuilder().withNewMetadata().withName(node).endMetadata().build()).create();
+      client
+          .nodes()
+          .resource(new NodeBuilder().withNewMetadata().withName(node).endMetadata().build())
+          .create();
       event("default", "Node", null, node, "NodeNotReady");
     }
     pod("shop", "web-1", "worker-1");
@@ -41,23 +47,56 @@ class NarrowingTest {
   }
 
   private void pod(String namespace, String name, String node) {
-    client.pods().inNamespace(namespace).resource(new PodBuilder().withNewMetadata().withName(name).withNamespace(namespace)
-        .endMetadata().withNewSpec().withNodeName(node).endSpec().build()).create();
+    client
+        .pods()
+        .inNamespace(namespace)
+        .resource(
+            new PodBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(namespace)
+                .endMetadata()
+                .withNewSpec()
+                .withNodeName(node)
+                .endSpec()
+                .build())
+        .create();
     event(namespace, "Pod", namespace, name, "FailedCreatePodSandBox");
   }
 
-  private void event(String namespace, String kind, String objectNamespace, String name, String reason) {
-    client.v1().events().inNamespace(namespace).resource(new EventBuilder().withNewMetadata()
-        .withName(name + "." + reason.toLowerCase()).withNamespace(namespace).endMetadata()
-        .withNewInvolvedObject().withKind(kind).withNamespace(objectNamespace).withName(name).endInvolvedObject()
-        .withReason(reason).build()).create();
+  private void event(
+      String namespace, String kind, String objectNamespace, String name, String reason) {
+    client
+        .v1()
+        .events()
+        .inNamespace(namespace)
+        .resource(
+            new EventBuilder()
+                .withNewMetadata()
+                .withName(name + "." + reason.toLowerCase())
+                .withNamespace(namespace)
+                .endMetadata()
+                .withNewInvolvedObject()
+                .withKind(kind)
+                .withNamespace(objectNamespace)
+                .withName(name)
+                .endInvolvedObject()
+                .withReason(reason)
+                .build())
+        .create();
   }
 
   /** Bundles with the narrowing and returns the names in each cluster file. */
   private Map<String, List<String>> bundle(Narrowing narrowing) throws Exception {
     Path out = tmp.resolve("b" + System.nanoTime() + ".tar.gz");
     try (RawListCopier lists = RawListCopier.of(client.getConfiguration(), 50, 10)) {
-      new BundleCollector(lists, null, new Redactor(new byte[] {1}), Clock.systemUTC(), Progress.silent(), note -> {})
+      new BundleCollector(
+              lists,
+              null,
+              new Redactor(new byte[] {1}),
+              Clock.systemUTC(),
+              Progress.silent(),
+              note -> {})
           .collect(new BundleCollector.Request(out, false, narrowing, "test"));
     }
     Map<String, String> files = TestArchives.read(out);
@@ -71,7 +110,9 @@ class NarrowingTest {
     List<String> names = new ArrayList<>();
     for (JsonNode item : JSON.readTree(list).path("items")) {
       String namespace = item.path("metadata").path("namespace").asText("");
-      names.add((namespace.isEmpty() ? "" : namespace + "/") + item.path("metadata").path("name").asText());
+      names.add(
+          (namespace.isEmpty() ? "" : namespace + "/")
+              + item.path("metadata").path("name").asText());
     }
     return names.stream().sorted().toList();
   }
@@ -90,12 +131,16 @@ class NarrowingTest {
     assertThat(kept.get("nodes")).containsExactly("worker-1", "worker-2");
     assertThat(kept.get("pods")).containsExactly("shop/web-1", "shop/web-2");
     assertThat(kept.get("events"))
-        .containsExactly("shop/settings.updated", "shop/web-1.failedcreatepodsandbox", "shop/web-2.failedcreatepodsandbox");
+        .containsExactly(
+            "shop/settings.updated",
+            "shop/web-1.failedcreatepodsandbox",
+            "shop/web-2.failedcreatepodsandbox");
   }
 
   @Test
   void aPodKeepsItselfAndItsEvents() throws Exception {
-    Map<String, List<String>> kept = bundle(new Narrowing(List.of(), List.of("shop/web-2"), List.of()));
+    Map<String, List<String>> kept =
+        bundle(new Narrowing(List.of(), List.of("shop/web-2"), List.of()));
     assertThat(kept.get("pods")).containsExactly("shop/web-2");
     assertThat(kept.get("events")).containsExactly("shop/web-2.failedcreatepodsandbox");
     assertThat(kept.get("nodes")).as("nodes are narrowed by --node only").hasSize(2);
@@ -103,16 +148,21 @@ class NarrowingTest {
 
   @Test
   void aNodeKeepsItselfItsPodsAndTheirEvents() throws Exception {
-    Map<String, List<String>> kept = bundle(new Narrowing(List.of(), List.of(), List.of("worker-1")));
+    Map<String, List<String>> kept =
+        bundle(new Narrowing(List.of(), List.of(), List.of("worker-1")));
     assertThat(kept.get("nodes")).containsExactly("worker-1");
     assertThat(kept.get("pods")).containsExactly("batch/job-1", "shop/web-1");
-    assertThat(kept.get("events")).containsExactly(
-        "batch/job-1.failedcreatepodsandbox", "default/worker-1.nodenotready", "shop/web-1.failedcreatepodsandbox");
+    assertThat(kept.get("events"))
+        .containsExactly(
+            "batch/job-1.failedcreatepodsandbox",
+            "default/worker-1.nodenotready",
+            "shop/web-1.failedcreatepodsandbox");
   }
 
   @Test
   void optionsOfDifferentKindsMustAllHold() throws Exception {
-    Map<String, List<String>> kept = bundle(new Narrowing(List.of("shop"), List.of(), List.of("worker-1")));
+    Map<String, List<String>> kept =
+        bundle(new Narrowing(List.of("shop"), List.of(), List.of("worker-1")));
     assertThat(kept.get("pods")).containsExactly("shop/web-1");
   }
 
@@ -121,8 +171,10 @@ class NarrowingTest {
     Narrowing narrowing = new Narrowing(List.of("shop", "batch"), List.of(), List.of());
     assertThat(BundleCollector.apiPaths(Resource.PODS, narrowing))
         .containsExactly("/api/v1/namespaces/batch/pods", "/api/v1/namespaces/shop/pods");
-    assertThat(BundleCollector.apiPaths(Resource.NODES, narrowing)).containsExactly("/api/v1/nodes");
-    assertThat(BundleCollector.apiVersion("/apis/crd.projectcalico.org/v1/ippools")).isEqualTo("crd.projectcalico.org/v1");
+    assertThat(BundleCollector.apiPaths(Resource.NODES, narrowing))
+        .containsExactly("/api/v1/nodes");
+    assertThat(BundleCollector.apiVersion("/apis/crd.projectcalico.org/v1/ippools"))
+        .isEqualTo("crd.projectcalico.org/v1");
   }
 
   @Test

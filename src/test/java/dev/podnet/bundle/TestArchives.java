@@ -27,7 +27,8 @@ final class TestArchives {
 
   static byte[] tarGz(Body body) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(bytes))) {
+    try (TarArchiveOutputStream tar =
+        new TarArchiveOutputStream(new GzipCompressorOutputStream(bytes))) {
       tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
       tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
       body.write(tar);
@@ -47,7 +48,8 @@ final class TestArchives {
     tar.closeArchiveEntry();
   }
 
-  static void link(TarArchiveOutputStream tar, String name, String target, byte type) throws IOException {
+  static void link(TarArchiveOutputStream tar, String name, String target, byte type)
+      throws IOException {
     TarArchiveEntry entry = new TarArchiveEntry(name, type);
     entry.setLinkName(target);
     tar.putArchiveEntry(entry);

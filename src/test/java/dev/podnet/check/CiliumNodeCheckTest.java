@@ -20,9 +20,13 @@ class CiliumNodeCheckTest {
   @Test
   void operatorAllocatorFull() throws Exception {
     ClusterModel model =
-        ModelBuilder.build(new SnapshotDirectorySource(Path.of("src/test/resources/dev/podnet/check/cilium-pool-full")));
+        ModelBuilder.build(
+            new SnapshotDirectorySource(
+                Path.of("src/test/resources/dev/podnet/check/cilium-pool-full")));
     assertThat(ClusterNetwork.of(model).model()).isEqualTo(IpamModel.CILIUM_CLUSTER_POOL);
-    assertThat(ClusterNetwork.of(model).clusterCidrs()).extracting(c -> c.text()).containsExactly("10.0.0.0/23");
+    assertThat(ClusterNetwork.of(model).clusterCidrs())
+        .extracting(c -> c.text())
+        .containsExactly("10.0.0.0/23");
     List<Finding> findings = new CiliumNodeCheck().run(model);
     assertThat(findings).hasSize(1);
     Finding finding = findings.get(0);

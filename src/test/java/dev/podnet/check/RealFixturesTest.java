@@ -23,8 +23,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Every check of every command runs on the real published objects of {@code
- * src/test/resources/fixtures/} (see its SOURCES.md) without error, and detects the IPAM model
- * each cluster really used.
+ * src/test/resources/fixtures/} (see its SOURCES.md) without error, and detects the IPAM model each
+ * cluster really used.
  */
 class RealFixturesTest {
   private static final Path FIXTURES = Path.of("src/test/resources/fixtures");
@@ -40,9 +40,18 @@ class RealFixturesTest {
   /** Runs every registered check and view; returns the findings. */
   private static List<Finding> runAll(ClusterModel model) {
     List<Finding> findings = new ArrayList<>();
-    findings.addAll(new Diagnoser(CheckRegistry.diagnoseChecks(CauseCatalog.load())).diagnose(model).findings());
-    findings.addAll(new Diagnoser("cidr", CheckRegistry.cidrChecks(), CheckRegistry.cidrViews()).diagnose(model).findings());
-    findings.addAll(new Diagnoser("ipam", CheckRegistry.ipamChecks(), CheckRegistry.ipamViews()).diagnose(model).findings());
+    findings.addAll(
+        new Diagnoser(CheckRegistry.diagnoseChecks(CauseCatalog.load()))
+            .diagnose(model)
+            .findings());
+    findings.addAll(
+        new Diagnoser("cidr", CheckRegistry.cidrChecks(), CheckRegistry.cidrViews())
+            .diagnose(model)
+            .findings());
+    findings.addAll(
+        new Diagnoser("ipam", CheckRegistry.ipamChecks(), CheckRegistry.ipamViews())
+            .diagnose(model)
+            .findings());
     return findings;
   }
 
@@ -65,7 +74,10 @@ class RealFixturesTest {
     if (fixture.equals("mixed-doks-microk8s")) {
       // the published dump's author redacted the CIDRs as "***HIDDEN***/25"
       assertThat(findings)
-          .anyMatch(f -> f.checkId().contains("node-cidr-shape") && f.summary().contains("does not parse"));
+          .anyMatch(
+              f ->
+                  f.checkId().contains("node-cidr-shape")
+                      && f.summary().contains("does not parse"));
     }
   }
 
@@ -102,7 +114,10 @@ class RealFixturesTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"kubeadm-1.27.3-kcm-masked-cidrs-busygina83.yaml", "kubeadm-1.30.0-kcm-ip-placeholders-spark-design.yaml"})
+  @CsvSource({
+    "kubeadm-1.27.3-kcm-masked-cidrs-busygina83.yaml",
+    "kubeadm-1.30.0-kcm-ip-placeholders-spark-design.yaml"
+  })
   void maskedControllerManagerFlagsAreNotGuessed(String file) throws Exception {
     ClusterModel model = model(snapshotWith("cluster/pods.json", listOf(yaml(file))));
     ClusterNetwork network = ClusterNetwork.of(model);
@@ -114,7 +129,8 @@ class RealFixturesTest {
   @Test
   void calicoPoolsFromCalicoctl() throws Exception {
     JsonNode pools = yaml("ippool-list-ipip-never-calico-windows-docs.yaml");
-    ClusterModel model = model(snapshotWith("cluster/crds/ippools.crd.projectcalico.org.json", pools));
+    ClusterModel model =
+        model(snapshotWith("cluster/crds/ippools.crd.projectcalico.org.json", pools));
     ClusterNetwork network = ClusterNetwork.of(model);
     assertThat(network.model()).isEqualTo(IpamModel.CALICO_IPAM);
     assertThat(network.layers()).anyMatch(l -> l.value().startsWith("192.168.0.0/16"));
@@ -124,22 +140,33 @@ class RealFixturesTest {
   @Test
   void clusterCidrObjects() throws Exception {
     JsonNode clusterCidr = yaml("node-ipam-controller-dual.yaml");
-    ClusterModel model = model(snapshotWith("cluster/crds/clustercidrs.networking.k8s.io.json", listOf(clusterCidr)));
+    ClusterModel model =
+        model(
+            snapshotWith("cluster/crds/clustercidrs.networking.k8s.io.json", listOf(clusterCidr)));
     ClusterNetwork network = ClusterNetwork.of(model);
     assertThat(network.model()).isEqualTo(IpamModel.NODE_IPAM);
-    assertThat(network.layers()).anyMatch(l -> l.layer().startsWith("ClusterCIDR clustercidr-test"));
+    assertThat(network.layers())
+        .anyMatch(l -> l.layer().startsWith("ClusterCIDR clustercidr-test"));
     runAll(model);
   }
 
   @Test
   void flannelNetConf() throws Exception {
-    String netConf = Files.readString(FIXTURES.resolve("yaml/net-conf.json-udp-subnetlen-flannel-docs.json"));
+    String netConf =
+        Files.readString(FIXTURES.resolve("yaml/net-conf.json-udp-subnetlen-flannel-docs.json"));
     ObjectNode configMap = JSON.createObjectNode().put("apiVersion", "v1").put("kind", "ConfigMap");
-    configMap.putObject("metadata").put("name", "kube-flannel-cfg").put("namespace", "kube-flannel");
+    configMap
+        .putObject("metadata")
+        .put("name", "kube-flannel-cfg")
+        .put("namespace", "kube-flannel");
     configMap.putObject("data").put("net-conf.json", netConf);
     ClusterModel model = model(snapshotWith("cluster/configmaps.json", listOf(configMap)));
     ClusterNetwork network = ClusterNetwork.of(model);
-    assertThat(network.layers()).anyMatch(l -> l.layer().equals("flannel net-conf.json Network") && l.value().equals("10.0.0.0/8"));
+    assertThat(network.layers())
+        .anyMatch(
+            l ->
+                l.layer().equals("flannel net-conf.json Network")
+                    && l.value().equals("10.0.0.0/8"));
     assertThat(network.model()).isEqualTo(IpamModel.NODE_IPAM);
     runAll(model);
   }

@@ -31,7 +31,10 @@ class CauseCatalogTest {
       assertThat(rule.title()).as(rule.id()).isNotBlank();
       assertThat(rule.explanation()).as(rule.id()).isNotBlank();
       assertThat(rule.remediation()).as(rule.id()).isNotEmpty();
-      assertThat(rule.references()).as(rule.id()).isNotEmpty().allMatch(r -> URL.matcher(r).matches());
+      assertThat(rule.references())
+          .as(rule.id())
+          .isNotEmpty()
+          .allMatch(r -> URL.matcher(r).matches());
     }
   }
 
@@ -101,8 +104,7 @@ class CauseCatalogTest {
 
   @Test
   void anUnknownErrorIsShownNotGuessed() {
-    Explanation explanation =
-        catalog.explain("plugin type=\"calico\" failed (add): something new");
+    Explanation explanation = catalog.explain("plugin type=\"calico\" failed (add): something new");
 
     assertThat(explanation.cause()).isEqualTo(RootCause.UNKNOWN);
     assertThat(explanation.confidence()).isEqualTo(Confidence.NONE);
@@ -124,7 +126,8 @@ class CauseCatalogTest {
   void withinOneLayerTheSurerRuleWins() {
     // Both the bridge-setup rule (medium) and the link-exists rule (high) match this text.
     Explanation explanation =
-        catalog.explain("failed to set bridge addr: could not add IP address to \"cni0\": file exists");
+        catalog.explain(
+            "failed to set bridge addr: could not add IP address to \"cni0\": file exists");
 
     assertThat(explanation.ruleId()).isEqualTo("link-already-exists");
     assertThat(explanation.cause()).isEqualTo(RootCause.MTU_OR_INTERFACE);
@@ -170,14 +173,16 @@ class CauseCatalogTest {
   void badCatalogsNameTheRuleAndTheProblem() {
     assertBad("{\"schemaVersion\": 2, \"rules\": []}", "schemaVersion must be 1");
     assertBad("{\"schemaVersion\": 1, \"rules\": [", "not valid JSON");
-    assertBad(rule("\"cause\": \"no_such_cause\""), "rule 'r1': unknown root-cause id 'no_such_cause'");
+    assertBad(
+        rule("\"cause\": \"no_such_cause\""), "rule 'r1': unknown root-cause id 'no_such_cause'");
     assertBad(rule("\"cause\": \"unknown\""), "rule 'r1': a rule cannot assign 'unknown'");
     assertBad(rule("\"patterns\": []"), "rule 'r1': 'patterns' must be a non-empty list");
     assertBad(rule("\"patterns\": [{\"regex\": \"(\"}]"), "rule 'r1': bad regex '('");
     assertBad(rule("\"patterns\": [{\"all\": [\"one\"]}]"), "rule 'r1': a pattern object is");
     assertBad(rule("\"remediation\": []"), "rule 'r1': 'remediation' must be a non-empty list");
     assertBad(rule("\"references\": [\" \"]"), "rule 'r1': references is blank");
-    assertBad(rule("\"confidence\": \"none\""), "rule 'r1': confidence must be high, medium or low");
+    assertBad(
+        rule("\"confidence\": \"none\""), "rule 'r1': confidence must be high, medium or low");
     assertBad(rule("\"colour\": \"red\""), "rule 'r1': unknown field 'colour'");
     assertBad(rule("\"id\": \"Not_Kebab\""), "rule 'Not_Kebab': id must be kebab-case");
     assertBad(

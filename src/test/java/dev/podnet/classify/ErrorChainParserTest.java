@@ -92,7 +92,8 @@ class ErrorChainParserTest {
 
     assertThat(chain.layers().get(0)).isEqualTo("(combined from similar events)");
     assertThat(chain.layers().get(1)).isEqualTo("Failed create pod sandbox");
-    assertThat(chain.sandboxId()).isEqualTo("9234234234de67e8234cdc5c23423dce7e20842b8334208a6bff3a8");
+    assertThat(chain.sandboxId())
+        .isEqualTo("9234234234de67e8234cdc5c23423dce7e20842b8334208a6bff3a8");
     assertThat(chain.podName()).isEqualTo("custom-test-endpoint-5659dd6f47-92rj7");
     assertThat(chain.podNamespace()).isEqualTo("default");
     assertThat(chain.operation()).isEqualTo("add");
@@ -314,7 +315,8 @@ class ErrorChainParserTest {
 
     assertThat(chain.sandboxId()).isEqualTo("ac1b1354");
     assertThat(chain.plugin()).isEqualTo("azure-vnet");
-    assertThat(chain.innermost()).isEqualTo("%w: AllocateIPConfig failed: not enough IPs available");
+    assertThat(chain.innermost())
+        .isEqualTo("%w: AllocateIPConfig failed: not enough IPs available");
   }
 
   @Test
@@ -345,7 +347,8 @@ class ErrorChainParserTest {
 
   @Test
   void aMessageWithoutWrappersIsItsOwnInnermostError() {
-    ErrorChain chain = ErrorChainParser.parse("  no IP addresses available in range set: 10.0.0.2  ");
+    ErrorChain chain =
+        ErrorChainParser.parse("  no IP addresses available in range set: 10.0.0.2  ");
 
     assertThat(chain.layers()).containsExactly("no IP addresses available in range set: 10.0.0.2");
     assertThat(chain.innermost()).isEqualTo("no IP addresses available in range set: 10.0.0.2");

@@ -56,7 +56,8 @@ class HostileInputTest {
     Explanation explanation = assertFast(huge);
     assertThat(explanation.cause()).isEqualTo(RootCause.UNKNOWN);
     assertThat(explanation.chain().original()).hasSize(huge.length());
-    assertThat(explanation.chain().innermost().length()).isLessThanOrEqualTo(ErrorChainParser.MAX_CHARS);
+    assertThat(explanation.chain().innermost().length())
+        .isLessThanOrEqualTo(ErrorChainParser.MAX_CHARS);
   }
 
   @Test

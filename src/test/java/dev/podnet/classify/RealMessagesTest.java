@@ -61,7 +61,8 @@ class RealMessagesTest {
   void holdsAtLeastSeventyMessagesFromUpstream() {
     long upstream = CORPUS.stream().filter(e -> e.source().startsWith("https://")).count();
     assertThat(upstream).isGreaterThanOrEqualTo(70);
-    assertThat(CORPUS).allSatisfy(e -> assertThat(e.source()).matches("(https://|seed:|reference:).+"));
+    assertThat(CORPUS)
+        .allSatisfy(e -> assertThat(e.source()).matches("(https://|seed:|reference:).+"));
   }
 
   @Test

@@ -31,7 +31,8 @@ class CliErrorsTest {
     Path snapshot = snapshotWith("cluster/nodes.json", "{\"kind\":\"List\",\n\"items\":[}\n");
     var run = run("diagnose", "--snapshot", snapshot.toString());
     assertThat(run.exitCode()).isEqualTo(4);
-    assertThat(run.err()).startsWith("podnet: cluster/nodes.json: malformed JSON at line 2, column ");
+    assertThat(run.err())
+        .startsWith("podnet: cluster/nodes.json: malformed JSON at line 2, column ");
     assertThat(run.err().strip()).doesNotContain("\n");
   }
 
@@ -46,7 +47,8 @@ class CliErrorsTest {
 
   @Test
   void truncatedFileNamesTheFile() throws IOException {
-    Path snapshot = snapshotWith("cluster/events.json", "{\"kind\":\"List\",\"items\":[{\"reason\":\"Fail");
+    Path snapshot =
+        snapshotWith("cluster/events.json", "{\"kind\":\"List\",\"items\":[{\"reason\":\"Fail");
     assertOneLineError(
         run("diagnose", "--snapshot", snapshot.toString()),
         4,
@@ -65,13 +67,13 @@ class CliErrorsTest {
   void anEmptySnapshotIsAnErrorNotAHealthyCluster() {
     var run = run("diagnose", "--snapshot", dir.toString());
     assertThat(run.exitCode()).isEqualTo(4);
-    assertThat(run.err()).startsWith("podnet: " + dir + ": nothing to analyse: none of cluster/nodes.json");
+    assertThat(run.err())
+        .startsWith("podnet: " + dir + ": nothing to analyse: none of cluster/nodes.json");
   }
 
   @Test
   void missingFilesAreNamedAndTheirChecksSkipped() throws IOException {
-    Path snapshot =
-        snapshotWith("cluster/nodes.json", "{\"kind\":\"List\",\"items\":[]}");
+    Path snapshot = snapshotWith("cluster/nodes.json", "{\"kind\":\"List\",\"items\":[]}");
     var run = run("diagnose", "--snapshot", snapshot.toString(), "-o", "json");
     assertThat(run.exitCode()).isZero();
     assertThat(run.out())

@@ -58,12 +58,14 @@ class ExamplesTest {
             new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8),
             args);
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return new Run(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   static Stream<String> examples() throws IOException {
     try (Stream<Path> dirs = Files.list(EXAMPLES)) {
-      return dirs.filter(d -> Files.isDirectory(d.resolve("cluster")))
+      return dirs
+          .filter(d -> Files.isDirectory(d.resolve("cluster")))
           .map(d -> d.getFileName().toString())
           .sorted()
           .toList()
@@ -72,8 +74,8 @@ class ExamplesTest {
   }
 
   /**
-   * {@code podnet cidr} and {@code podnet ipam} on every example, table and JSON, with the exit code
-   * recorded at the end of the golden table output.
+   * {@code podnet cidr} and {@code podnet ipam} on every example, table and JSON, with the exit
+   * code recorded at the end of the golden table output.
    */
   @ParameterizedTest
   @MethodSource("examples")
@@ -85,7 +87,8 @@ class ExamplesTest {
           Path.of("src/test/resources/golden", command, example + ".txt"),
           table.out() + "[exit code " + table.exitCode() + "]\n");
       Run json = run(command, "--snapshot", EXAMPLES.resolve(example).toString(), "-o", "json");
-      Golden.assertMatches(Path.of("src/test/resources/golden", command, example + ".json"), json.out());
+      Golden.assertMatches(
+          Path.of("src/test/resources/golden", command, example + ".json"), json.out());
       assertThat(json.exitCode()).isEqualTo(table.exitCode());
     }
   }

@@ -41,9 +41,12 @@ class ReadmeTest {
       if (Boolean.getBoolean(Golden.UPDATE_PROPERTY)) {
         matcher.appendReplacement(
             updated,
-            Matcher.quoteReplacement("<!-- output: " + arguments + " -->\n```text\n" + actual + "```"));
+            Matcher.quoteReplacement(
+                "<!-- output: " + arguments + " -->\n```text\n" + actual + "```"));
       } else {
-        assertThat(matcher.group(2)).as("README output of 'podnet %s'", arguments).isEqualTo(actual);
+        assertThat(matcher.group(2))
+            .as("README output of 'podnet %s'", arguments)
+            .isEqualTo(actual);
       }
     }
     if (Boolean.getBoolean(Golden.UPDATE_PROPERTY)) {
@@ -60,10 +63,14 @@ class ReadmeTest {
     all.addAll(CheckRegistry.cidrChecks());
     all.addAll(CheckRegistry.ipamChecks());
     for (Check check : all) {
-      assertThat(readme).as("README row for check %s", check.id()).contains("| `" + check.id() + "` |");
+      assertThat(readme)
+          .as("README row for check %s", check.id())
+          .contains("| `" + check.id() + "` |");
     }
     for (RootCause cause : RootCause.values()) {
-      assertThat(readme).as("README row for cause %s", cause.id()).contains("| `" + cause.id() + "` |");
+      assertThat(readme)
+          .as("README row for cause %s", cause.id())
+          .contains("| `" + cause.id() + "` |");
     }
   }
 
@@ -71,7 +78,8 @@ class ReadmeTest {
   void setUpCommandsAreThere() throws IOException {
     String readme = Files.readString(README, StandardCharsets.UTF_8);
     assertThat(readme)
-        .contains("./mvnw -q package -DskipTests && bin/podnet diagnose --snapshot examples/ipam-exhausted")
+        .contains(
+            "./mvnw -q package -DskipTests && bin/podnet diagnose --snapshot examples/ipam-exhausted")
         .contains("./mvnw verify");
   }
 

@@ -58,11 +58,27 @@ class BundleRoundTripIT {
   static void startProxy(RealApiServer server, @TempDir Path dir) throws Exception {
     proxy = new RecordingProxy(server.masterUrl(), server.token());
     proxyKubeconfig = dir.resolve("kubeconfig-proxy");
-    Files.writeString(proxyKubeconfig, String.join("\n",
-        "apiVersion: v1", "kind: Config", "current-context: proxy",
-        "clusters:", "- name: proxy", "  cluster:", "    server: " + proxy.url(),
-        "users:", "- name: admin", "  user:", "    token: " + server.token(),
-        "contexts:", "- name: proxy", "  context:", "    cluster: proxy", "    user: admin", ""));
+    Files.writeString(
+        proxyKubeconfig,
+        String.join(
+            "\n",
+            "apiVersion: v1",
+            "kind: Config",
+            "current-context: proxy",
+            "clusters:",
+            "- name: proxy",
+            "  cluster:",
+            "    server: " + proxy.url(),
+            "users:",
+            "- name: admin",
+            "  user:",
+            "    token: " + server.token(),
+            "contexts:",
+            "- name: proxy",
+            "  context:",
+            "    cluster: proxy",
+            "    user: admin",
+            ""));
   }
 
   @AfterAll
@@ -72,10 +88,14 @@ class BundleRoundTripIT {
     }
   }
 
-  /** Examples the 1.20 test server can hold whole: no Calico/Cilium CRDs, no alpha dual-stack podCIDRs. */
+  /**
+   * Examples the 1.20 test server can hold whole: no Calico/Cilium CRDs, no alpha dual-stack
+   * podCIDRs.
+   */
   static Stream<String> examples() throws IOException {
     try (Stream<Path> dirs = Files.list(Path.of("examples"))) {
-      return dirs.filter(d -> Files.isDirectory(d.resolve("cluster")))
+      return dirs
+          .filter(d -> Files.isDirectory(d.resolve("cluster")))
           .filter(d -> !Files.isDirectory(d.resolve("cluster/crds")))
           .map(d -> d.getFileName().toString())
           .filter(name -> !name.startsWith("dual-stack-"))
@@ -88,11 +108,22 @@ class BundleRoundTripIT {
   private static String[] run(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = Main.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), args);
-    return new String[] {Integer.toString(code), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)};
+    int code =
+        Main.run(
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            args);
+    return new String[] {
+      Integer.toString(code),
+      out.toString(StandardCharsets.UTF_8),
+      err.toString(StandardCharsets.UTF_8)
+    };
   }
 
-  /** The report without its source block and without why a CRD is missing (absent from the bundle vs not served). */
+  /**
+   * The report without its source block and without why a CRD is missing (absent from the bundle vs
+   * not served).
+   */
   private static JsonNode findingsOf(String json) throws IOException {
     ObjectNode tree = (ObjectNode) JSON.readTree(json);
     tree.remove("source");
@@ -106,43 +137,73 @@ class BundleRoundTripIT {
 
   @ParameterizedTest
   @MethodSource("examples")
-  void aBundleGivesTheLiveFindings(String example, SnapshotLoader loader, RealApiServer server, @TempDir Path tmp)
+  void aBundleGivesTheLiveFindings(
+      String example, SnapshotLoader loader, RealApiServer server, @TempDir Path tmp)
       throws Exception {
     loader.reset();
     loader.load(Path.of("examples", example));
     proxy.clear();
     Path bundle = tmp.resolve("x.tar.gz");
 
-    String[] bundled = run("bundle", "-f", bundle.toString(), "--kubeconfig", proxyKubeconfig.toString(), "--page-size", "7");
+    String[] bundled =
+        run(
+            "bundle",
+            "-f",
+            bundle.toString(),
+            "--kubeconfig",
+            proxyKubeconfig.toString(),
+            "--page-size",
+            "7");
     assertThat(bundled[0]).as("bundle exit code; stderr: %s", bundled[2]).isEqualTo("0");
     assertThat(bundled[1]).startsWith("wrote ");
     assertThat(bundle).isRegularFile();
-    assertThat(proxy.requests()).as("requests through the proxy").isNotEmpty()
+    assertThat(proxy.requests())
+        .as("requests through the proxy")
+        .isNotEmpty()
         .allSatisfy(r -> assertThat(r).doesNotContainIgnoringCase("secret"));
 
     String[] offline = run("diagnose", "--snapshot", bundle.toString(), "-o", "json");
-    String[] live = run("diagnose", "--kubeconfig", server.kubeconfigPath().toString(), "-o", "json");
+    String[] live =
+        run("diagnose", "--kubeconfig", server.kubeconfigPath().toString(), "-o", "json");
     assertThat(offline[2]).as("stderr of diagnose --snapshot").isEmpty();
     assertThat(offline[0]).as("exit code").isEqualTo(live[0]);
     assertThat(findingsOf(offline[1])).as("findings of %s", example).isEqualTo(findingsOf(live[1]));
-    assertThat(JSON.readTree(offline[1]).path("source").path("kind").asText()).isEqualTo("snapshot-archive");
-    System.err.println(example + ": bundle " + Files.size(bundle) + " bytes, " + proxy.requests().size() + " requests");
+    assertThat(JSON.readTree(offline[1]).path("source").path("kind").asText())
+        .isEqualTo("snapshot-archive");
+    System.err.println(
+        example
+            + ": bundle "
+            + Files.size(bundle)
+            + " bytes, "
+            + proxy.requests().size()
+            + " requests");
   }
 
   @Test
-  void nodeFilesOfANodeWhosePodNeverStartsAreSkippedAndThePodDeleted(SnapshotLoader loader, RealApiServer server, @TempDir Path tmp)
-      throws Exception {
+  void nodeFilesOfANodeWhosePodNeverStartsAreSkippedAndThePodDeleted(
+      SnapshotLoader loader, RealApiServer server, @TempDir Path tmp) throws Exception {
     loader.reset();
     loader.load(Path.of("examples", "healthy"));
     String node = server.client().nodes().list().getItems().get(0).getMetadata().getName();
     proxy.clear();
     Path bundle = tmp.resolve("x.tar.gz");
 
-    String[] bundled = run("bundle", "-f", bundle.toString(), "--kubeconfig", proxyKubeconfig.toString(),
-        "--node", node, "--node-files", "--node-files-timeout", "3");
+    String[] bundled =
+        run(
+            "bundle",
+            "-f",
+            bundle.toString(),
+            "--kubeconfig",
+            proxyKubeconfig.toString(),
+            "--node",
+            node,
+            "--node-files",
+            "--node-files-timeout",
+            "3");
 
     assertThat(bundled[0]).as("exit code; stderr: %s", bundled[2]).isEqualTo("0");
-    assertThat(bundled[2]).contains("podnet: node files of " + node + " skipped: pod kube-system/podnet-node-files-")
+    assertThat(bundled[2])
+        .contains("podnet: node files of " + node + " skipped: pod kube-system/podnet-node-files-")
         .contains("did not start within 3 s");
     JsonNode manifest = JSON.readTree(entry(bundle, "manifest.json"));
     JsonNode nodeFiles = manifest.path("nodeFiles");
@@ -150,10 +211,22 @@ class BundleRoundTripIT {
     assertThat(nodeFiles.get(0).path("node").asText()).isEqualTo(node);
     assertThat(nodeFiles.get(0).path("skipped").asText()).contains("did not start within 3 s");
     assertThat(manifest.path("narrowing").path("nodes").get(0).asText()).isEqualTo(node);
-    assertThat(server.client().pods().inAnyNamespace().withLabel("podnet.dev/bundle").list().getItems())
-        .as("node-file pods left behind").isEmpty();
-    assertThat(proxy.requests()).anySatisfy(r -> assertThat(r).startsWith("POST /api/v1/namespaces/kube-system/pods"))
-        .anySatisfy(r -> assertThat(r).startsWith("DELETE /api/v1/namespaces/kube-system/pods/podnet-node-files-"))
+    assertThat(
+            server
+                .client()
+                .pods()
+                .inAnyNamespace()
+                .withLabel("podnet.dev/bundle")
+                .list()
+                .getItems())
+        .as("node-file pods left behind")
+        .isEmpty();
+    assertThat(proxy.requests())
+        .anySatisfy(r -> assertThat(r).startsWith("POST /api/v1/namespaces/kube-system/pods"))
+        .anySatisfy(
+            r ->
+                assertThat(r)
+                    .startsWith("DELETE /api/v1/namespaces/kube-system/pods/podnet-node-files-"))
         .allSatisfy(r -> assertThat(r).doesNotContainIgnoringCase("secret"));
   }
 
@@ -186,7 +259,8 @@ class BundleRoundTripIT {
       this.token = token;
       SSLContext tls = SSLContext.getInstance("TLS");
       tls.init(null, new TrustManager[] {new TrustAll()}, null);
-      this.client = HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(10)).build();
+      this.client =
+          HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(10)).build();
       this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
       server.createContext("/", this::forward);
       server.start();
@@ -207,14 +281,22 @@ class BundleRoundTripIT {
     }
 
     private void forward(HttpExchange exchange) throws IOException {
-      String pathAndQuery = exchange.getRequestURI().getRawPath()
-          + (exchange.getRequestURI().getRawQuery() == null ? "" : "?" + exchange.getRequestURI().getRawQuery());
+      String pathAndQuery =
+          exchange.getRequestURI().getRawPath()
+              + (exchange.getRequestURI().getRawQuery() == null
+                  ? ""
+                  : "?" + exchange.getRequestURI().getRawQuery());
       requests.add(exchange.getRequestMethod() + " " + pathAndQuery);
       byte[] body = exchange.getRequestBody().readAllBytes();
-      HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(upstream + pathAndQuery))
-          .timeout(Duration.ofSeconds(60))
-          .header("Authorization", "Bearer " + token)
-          .method(exchange.getRequestMethod(), body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+      HttpRequest.Builder request =
+          HttpRequest.newBuilder(URI.create(upstream + pathAndQuery))
+              .timeout(Duration.ofSeconds(60))
+              .header("Authorization", "Bearer " + token)
+              .method(
+                  exchange.getRequestMethod(),
+                  body.length == 0
+                      ? HttpRequest.BodyPublishers.noBody()
+                      : HttpRequest.BodyPublishers.ofByteArray(body));
       for (String header : List.of("Content-Type", "Accept")) {
         String value = exchange.getRequestHeaders().getFirst(header);
         if (value != null) {
@@ -222,10 +304,15 @@ class BundleRoundTripIT {
         }
       }
       try {
-        HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-        response.headers().firstValue("Content-Type").ifPresent(v -> exchange.getResponseHeaders().set("Content-Type", v));
+        HttpResponse<byte[]> response =
+            client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        response
+            .headers()
+            .firstValue("Content-Type")
+            .ifPresent(v -> exchange.getResponseHeaders().set("Content-Type", v));
         byte[] answer = response.body();
-        exchange.sendResponseHeaders(response.statusCode(), answer.length == 0 ? -1 : answer.length);
+        exchange.sendResponseHeaders(
+            response.statusCode(), answer.length == 0 ? -1 : answer.length);
         try (OutputStream out = exchange.getResponseBody()) {
           out.write(answer);
         }

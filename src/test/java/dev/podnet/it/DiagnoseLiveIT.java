@@ -34,7 +34,8 @@ class DiagnoseLiveIT {
 
   static Stream<String> examples() throws Exception {
     try (Stream<Path> dirs = Files.list(Path.of("examples"))) {
-      return dirs.filter(d -> Files.isDirectory(d.resolve("cluster")))
+      return dirs
+          .filter(d -> Files.isDirectory(d.resolve("cluster")))
           .map(d -> d.getFileName().toString())
           .sorted()
           .toList()
@@ -51,7 +52,9 @@ class DiagnoseLiveIT {
             new PrintStream(err, true, StandardCharsets.UTF_8),
             args);
     return new String[] {
-      Integer.toString(code), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)
+      Integer.toString(code),
+      out.toString(StandardCharsets.UTF_8),
+      err.toString(StandardCharsets.UTF_8)
     };
   }
 
@@ -70,7 +73,8 @@ class DiagnoseLiveIT {
         int column = columns.indexOf(timeDependent);
         if (column >= 0) {
           for (JsonNode row : table.path("rows")) {
-            ((com.fasterxml.jackson.databind.node.ArrayNode) row).set(column, JSON.getNodeFactory().textNode("(time)"));
+            ((com.fasterxml.jackson.databind.node.ArrayNode) row)
+                .set(column, JSON.getNodeFactory().textNode("(time)"));
           }
         }
       }
@@ -78,7 +82,10 @@ class DiagnoseLiveIT {
     for (JsonNode finding : tree.path("findings")) {
       for (JsonNode evidence : finding.path("evidence")) {
         String text = evidence.path("text").asText();
-        ((ObjectNode) evidence).put("text", text.replaceAll("registered \\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z", "registered (time)"));
+        ((ObjectNode) evidence)
+            .put(
+                "text",
+                text.replaceAll("registered \\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z", "registered (time)"));
       }
     }
     for (JsonNode missing : tree.path("notCollected")) {
@@ -91,8 +98,8 @@ class DiagnoseLiveIT {
 
   @ParameterizedTest
   @MethodSource("examples")
-  void liveDiagnosisEqualsSnapshotDiagnosis(String example, RealApiServer server, SnapshotLoader loader)
-      throws Exception {
+  void liveDiagnosisEqualsSnapshotDiagnosis(
+      String example, RealApiServer server, SnapshotLoader loader) throws Exception {
     loader.reset();
     SnapshotLoader.Report report = loader.load(Path.of("examples", example));
     System.err.println(example + ": " + report);
@@ -103,7 +110,8 @@ class DiagnoseLiveIT {
     // gate is on, so the dual-stack example is compared on diagnose only as well.
     boolean crds = Files.isDirectory(Path.of("examples", example, "cluster", "crds"));
     boolean dualStack = example.startsWith("dual-stack");
-    List<String> commands = crds || dualStack ? List.of("diagnose") : List.of("diagnose", "cidr", "ipam");
+    List<String> commands =
+        crds || dualStack ? List.of("diagnose") : List.of("diagnose", "cidr", "ipam");
     // Node folders (nodes/<node>/...) hold files no API server has: the live run is compared with
     // the cluster part of the snapshot.
     Path snapshotDir = Path.of("examples", example);
@@ -115,7 +123,14 @@ class DiagnoseLiveIT {
     for (String command : commands) {
       String[] snapshot = run(command, "--snapshot", snapshotDir.toString(), "-o", "json");
       String[] live =
-          run(command, "--kubeconfig", server.kubeconfigPath().toString(), "--page-size", "50", "-o", "json");
+          run(
+              command,
+              "--kubeconfig",
+              server.kubeconfigPath().toString(),
+              "--page-size",
+              "50",
+              "-o",
+              "json");
 
       assertThat(live[2]).as("stderr of the live %s run", command).isEmpty();
       assertThat(live[0]).as("exit code of %s", command).isEqualTo(snapshot[0]);
@@ -143,8 +158,17 @@ class DiagnoseLiveIT {
     Path generated = tmp.resolve("cluster");
     Process generator =
         new ProcessBuilder(
-                "java", "bench/GenerateCluster.java", generated.toString(),
-                "--nodes", "120", "--pods", "2400", "--events", "1200", "--seed", "7")
+                "java",
+                "bench/GenerateCluster.java",
+                generated.toString(),
+                "--nodes",
+                "120",
+                "--pods",
+                "2400",
+                "--events",
+                "1200",
+                "--seed",
+                "7")
             .redirectErrorStream(true)
             .redirectOutput(tmp.resolve("generator.log").toFile())
             .start();
@@ -157,7 +181,8 @@ class DiagnoseLiveIT {
     long expectedPages = 0;
     KubernetesClient client = server.client();
     for (ListQuery query : ModelBuilder.queries()) {
-      List<String> selectors = query.fieldSelectors().isEmpty() ? List.of("") : query.fieldSelectors();
+      List<String> selectors =
+          query.fieldSelectors().isEmpty() ? List.of("") : query.fieldSelectors();
       for (String selector : selectors) {
         long items = count(client, query.resource().apiPath(), selector);
         expectedPages += Math.max(1, (items + pageSize - 1) / pageSize);
@@ -172,11 +197,22 @@ class DiagnoseLiveIT {
         .as("requests grow with pages, not with nodes or pods")
         .isLessThan(model.nodes().size() + 2400 / pageSize);
     System.err.println(
-        "paging: " + source.requests() + " requests for " + expectedPages + " pages: " + source.requestLog());
+        "paging: "
+            + source.requests()
+            + " requests for "
+            + expectedPages
+            + " pages: "
+            + source.requestLog());
   }
 
-  private static long count(KubernetesClient client, String apiPath, String fieldSelector) throws Exception {
-    String url = apiPath + (fieldSelector.isEmpty() ? "" : "?fieldSelector=" + java.net.URLEncoder.encode(fieldSelector, StandardCharsets.UTF_8));
+  private static long count(KubernetesClient client, String apiPath, String fieldSelector)
+      throws Exception {
+    String url =
+        apiPath
+            + (fieldSelector.isEmpty()
+                ? ""
+                : "?fieldSelector="
+                    + java.net.URLEncoder.encode(fieldSelector, StandardCharsets.UTF_8));
     String body = client.raw(url);
     return body == null ? 0 : JSON.readTree(body).path("items").size(); // null: CRD not served
   }

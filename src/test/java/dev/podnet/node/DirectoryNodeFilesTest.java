@@ -20,24 +20,33 @@ class DirectoryNodeFilesTest {
   @Test
   void aLiveRootReadsExecuteBitsFromTheDirectory(@TempDir Path root) throws Exception {
     Files.createDirectories(root.resolve("etc/cni/net.d"));
-    Files.writeString(root.resolve("etc/cni/net.d/10-flannel.conflist"), Fixtures.config("flannel-10-flannel.conflist"));
+    Files.writeString(
+        root.resolve("etc/cni/net.d/10-flannel.conflist"),
+        Fixtures.config("flannel-10-flannel.conflist"));
     Files.createDirectories(root.resolve("run/flannel"));
     Files.writeString(root.resolve("run/flannel/subnet.env"), "FLANNEL_SUBNET=10.244.1.1/24\n");
     Path bin = Files.createDirectories(root.resolve("opt/cni/bin"));
     for (String plugin : List.of("flannel", "bridge", "host-local", "loopback", "portmap")) {
       Path file = Files.writeString(bin.resolve(plugin), "#!/bin/true\n");
-      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(plugin.equals("bridge") ? "rw-r--r--" : "rwxr-xr-x"));
+      Files.setPosixFilePermissions(
+          file,
+          PosixFilePermissions.fromString(plugin.equals("bridge") ? "rw-r--r--" : "rwxr-xr-x"));
     }
     NodeFiles files = NodeFiles.directory(root);
     assertThat(files.live()).isTrue();
     assertThat(files.nodeName()).isEmpty();
     Diagnosis diagnosis = NodeInspector.inspect(files, NodeOptions.defaults());
     assertThat(diagnosis.source().kind()).isEqualTo("node-root");
-    assertThat(diagnosis.findings()).singleElement().satisfies(f -> {
-      assertThat(f.cause()).isEqualTo(RootCause.CNI_BINARY_MISSING);
-      assertThat(f.scope()).isEqualTo("node");
-      assertThat(f.evidence()).extracting(Evidence::text).contains("fork/exec /opt/cni/bin/bridge: permission denied");
-    });
+    assertThat(diagnosis.findings())
+        .singleElement()
+        .satisfies(
+            f -> {
+              assertThat(f.cause()).isEqualTo(RootCause.CNI_BINARY_MISSING);
+              assertThat(f.scope()).isEqualTo("node");
+              assertThat(f.evidence())
+                  .extracting(Evidence::text)
+                  .contains("fork/exec /opt/cni/bin/bridge: permission denied");
+            });
   }
 
   @Test

@@ -71,7 +71,12 @@ final class MapNodeFiles implements NodeFiles {
       if (slash >= 0) {
         directories.add(rest.substring(0, slash));
       } else {
-        entries.add(new Entry(rest, false, modes.getOrDefault(file.getKey(), "-rw-r--r--"), file.getValue().length()));
+        entries.add(
+            new Entry(
+                rest,
+                false,
+                modes.getOrDefault(file.getKey(), "-rw-r--r--"),
+                file.getValue().length()));
       }
     }
     directories.forEach(d -> entries.add(new Entry(d, true, "drwxr-xr-x", 0)));

@@ -21,7 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** {@code podnet node} through {@link Main#run}: the four examples' golden outputs and the errors. */
+/**
+ * {@code podnet node} through {@link Main#run}: the four examples' golden outputs and the errors.
+ */
 class NodeCommandTest {
   static final Path EXAMPLES = Path.of("examples");
   static final Path GOLDEN = Path.of("src/test/resources/golden/node");
@@ -36,7 +38,8 @@ class NodeCommandTest {
             new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8),
             args);
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    return new Run(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   @ParameterizedTest
@@ -51,16 +54,20 @@ class NodeCommandTest {
     Run table = run("node", "--snapshot", snapshot, "--node", node);
     assertThat(table.err()).isEmpty();
     assertThat(table.exitCode()).isEqualTo(2);
-    Golden.assertMatches(GOLDEN.resolve(example + ".txt"), table.out() + "[exit code " + table.exitCode() + "]\n");
+    Golden.assertMatches(
+        GOLDEN.resolve(example + ".txt"), table.out() + "[exit code " + table.exitCode() + "]\n");
     Run json = run("node", "--snapshot", snapshot, "--node", node, "-o", "json");
     assertThat(json.exitCode()).isEqualTo(2);
-    assertThat(json.out()).contains("\"cause\": \"" + cause + "\"", "\"command\": \"node\"", "\"kind\": \"node-root\"");
+    assertThat(json.out())
+        .contains(
+            "\"cause\": \"" + cause + "\"", "\"command\": \"node\"", "\"kind\": \"node-root\"");
     Golden.assertMatches(GOLDEN.resolve(example + ".json"), json.out());
   }
 
   @Test
   void theNodeFolderAsRootGivesTheSameFindingsWithoutTheClusterPart() {
-    Run viaSnapshot = run("node", "--snapshot", "examples/binary-missing", "--node", "worker-3", "-o", "json");
+    Run viaSnapshot =
+        run("node", "--snapshot", "examples/binary-missing", "--node", "worker-3", "-o", "json");
     Run viaRoot = run("node", "--root", "examples/binary-missing/nodes/worker-3", "-o", "json");
     assertThat(viaRoot.exitCode()).isEqualTo(viaSnapshot.exitCode());
     assertThat(findingsPart(viaRoot.out())).isEqualTo(findingsPart(viaSnapshot.out()));
@@ -71,11 +78,14 @@ class NodeCommandTest {
     Path archive = temp.resolve("snapshot.tar.gz");
     Path example = EXAMPLES.resolve("host-local-leak");
     try (OutputStream file = Files.newOutputStream(archive);
-        TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(file))) {
+        TarArchiveOutputStream tar =
+            new TarArchiveOutputStream(new GzipCompressorOutputStream(file))) {
       tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
       try (Stream<Path> paths = Files.walk(example)) {
         for (Path path : paths.filter(Files::isRegularFile).sorted().toList()) {
-          TarArchiveEntry entry = new TarArchiveEntry("snapshot/" + example.relativize(path).toString().replace('\\', '/'));
+          TarArchiveEntry entry =
+              new TarArchiveEntry(
+                  "snapshot/" + example.relativize(path).toString().replace('\\', '/'));
           byte[] content = Files.readAllBytes(path);
           entry.setSize(content.length);
           tar.putArchiveEntry(entry);
@@ -84,14 +94,18 @@ class NodeCommandTest {
         }
       }
     }
-    Run fromArchive = run("node", "--snapshot", archive.toString(), "--node", "worker-1", "-o", "json");
-    Run fromDirectory = run("node", "--snapshot", example.toString(), "--node", "worker-1", "-o", "json");
+    Run fromArchive =
+        run("node", "--snapshot", archive.toString(), "--node", "worker-1", "-o", "json");
+    Run fromDirectory =
+        run("node", "--snapshot", example.toString(), "--node", "worker-1", "-o", "json");
     assertThat(fromArchive.err()).isEmpty();
     assertThat(findingsPart(fromArchive.out())).isEqualTo(findingsPart(fromDirectory.out()));
 
     Run noSuchNode = run("node", "--snapshot", archive.toString(), "--node", "worker-9");
     assertThat(noSuchNode.exitCode()).isEqualTo(Main.SOURCE_UNREADABLE);
-    assertThat(noSuchNode.err()).isEqualTo("podnet: snapshot.tar.gz: has no nodes/worker-9/ folder (nodes present: worker-1)\n");
+    assertThat(noSuchNode.err())
+        .isEqualTo(
+            "podnet: snapshot.tar.gz: has no nodes/worker-9/ folder (nodes present: worker-1)\n");
   }
 
   @Test
@@ -102,7 +116,9 @@ class NodeCommandTest {
           TarArchiveOutputStream tar = new TarArchiveOutputStream(file)) {
         TarArchiveEntry entry;
         if (hostile.equals("link")) {
-          entry = new TarArchiveEntry("nodes/worker-1/etc/cni/net.d/10-x.conflist", TarArchiveEntry.LF_SYMLINK);
+          entry =
+              new TarArchiveEntry(
+                  "nodes/worker-1/etc/cni/net.d/10-x.conflist", TarArchiveEntry.LF_SYMLINK);
           entry.setLinkName("/etc/shadow");
         } else {
           entry = new TarArchiveEntry(hostile, true);
@@ -116,7 +132,11 @@ class NodeCommandTest {
       }
       Run run = run("node", "--snapshot", archive.toString(), "--node", "worker-1");
       assertThat(run.exitCode()).as(hostile).isEqualTo(Main.SOURCE_UNREADABLE);
-      assertThat(run.err()).as(hostile).endsWith("refused\n").doesNotContain("\tat ").hasLineCount(1);
+      assertThat(run.err())
+          .as(hostile)
+          .endsWith("refused\n")
+          .doesNotContain("\tat ")
+          .hasLineCount(1);
     }
   }
 
@@ -132,7 +152,10 @@ class NodeCommandTest {
   void aSnapshotRootGivenAsNodeRootIsExplained() {
     Run run = run("node", "--root", "examples/host-local-leak");
     assertThat(run.exitCode()).isEqualTo(Main.SOURCE_UNREADABLE);
-    assertThat(run.err()).contains("not a node root").contains("--snapshot DIR --node NAME").hasLineCount(1);
+    assertThat(run.err())
+        .contains("not a node root")
+        .contains("--snapshot DIR --node NAME")
+        .hasLineCount(1);
   }
 
   @Test
@@ -141,7 +164,8 @@ class NodeCommandTest {
     assertThat(run("node", "--snapshot", "examples/host-local-leak").err())
         .isEqualTo("podnet: --snapshot needs --node NAME (the folder under nodes/)\n");
     assertThat(run("node", "--root", "x", "--runtime", "docker").exitCode()).isEqualTo(Main.USAGE);
-    assertThat(run("node", "--root", "x", "--pod-cidr", "10.0.0.0/33").exitCode()).isEqualTo(Main.USAGE);
+    assertThat(run("node", "--root", "x", "--pod-cidr", "10.0.0.0/33").exitCode())
+        .isEqualTo(Main.USAGE);
   }
 
   @Test
@@ -150,9 +174,16 @@ class NodeCommandTest {
     assertThat(help.exitCode()).isZero();
     for (String file :
         List.of(
-            NodeInspector.NET_D, NodeInspector.BIN_LISTING, "var/lib/cni/networks", NodeInspector.SUBNET_ENV,
-            NodeInspector.SANDBOXES, NodeInspector.IP_ADDR, IptablesCheck.LEGACY_FILE, IptablesCheck.NFT_FILE,
-            NodeInspector.CONTAINERD_CONFIG, "etc/crio/crio.conf")) {
+            NodeInspector.NET_D,
+            NodeInspector.BIN_LISTING,
+            "var/lib/cni/networks",
+            NodeInspector.SUBNET_ENV,
+            NodeInspector.SANDBOXES,
+            NodeInspector.IP_ADDR,
+            IptablesCheck.LEGACY_FILE,
+            IptablesCheck.NFT_FILE,
+            NodeInspector.CONTAINERD_CONFIG,
+            "etc/crio/crio.conf")) {
       assertThat(help.out()).as(file).contains(file);
     }
     assertThat(help.out()).contains("-printf '%f %s %M\\n'");

@@ -33,7 +33,8 @@ class NodeInspectorTest {
   }
 
   static Diagnosis inspect(MapNodeFiles files, String podCidr) throws NodeFilesException {
-    return NodeInspector.inspect(files, new NodeOptions(NodeOptions.Runtime.AUTO, podCidr, null, 0));
+    return NodeInspector.inspect(
+        files, new NodeOptions(NodeOptions.Runtime.AUTO, podCidr, null, 0));
   }
 
   static Finding only(Diagnosis diagnosis, RootCause cause) {
@@ -50,8 +51,12 @@ class NodeInspectorTest {
     StringBuilder json = new StringBuilder("{\"items\":[");
     for (int i = 0; i < idAndState.length; i += 2) {
       json.append(i == 0 ? "" : ",")
-          .append("{\"id\":\"").append(idAndState[i]).append("\",\"metadata\":{\"name\":\"p").append(i)
-          .append("\",\"namespace\":\"demo\",\"uid\":\"u\",\"attempt\":0},\"state\":\"").append(idAndState[i + 1])
+          .append("{\"id\":\"")
+          .append(idAndState[i])
+          .append("\",\"metadata\":{\"name\":\"p")
+          .append(i)
+          .append("\",\"namespace\":\"demo\",\"uid\":\"u\",\"attempt\":0},\"state\":\"")
+          .append(idAndState[i + 1])
           .append("\",\"createdAt\":\"1\"}");
     }
     return json.append("]}").toString();
@@ -68,7 +73,15 @@ class NodeInspectorTest {
         .with(state + "10.244.1.5", GONE.replace('c', 'e'))
         .with(state + "last_reserved_ip.0", "10.244.1.5")
         .with(state + "lock", "")
-        .with("sandboxes.json", sandboxes(SANDBOX_A, "SANDBOX_READY", STOPPED, "SANDBOX_NOTREADY", SANDBOX_B, "SANDBOX_READY"));
+        .with(
+            "sandboxes.json",
+            sandboxes(
+                SANDBOX_A,
+                "SANDBOX_READY",
+                STOPPED,
+                "SANDBOX_NOTREADY",
+                SANDBOX_B,
+                "SANDBOX_READY"));
   }
 
   @Test
@@ -78,10 +91,15 @@ class NodeInspectorTest {
         .containsExactly(List.of("lab", "10.244.1.1-10.244.1.6", "5", "4", "3"));
     Finding leak = only(diagnosis, RootCause.IPAM_EXHAUSTED);
     assertThat(leak.severity()).isEqualTo(Severity.WARNING);
-    assertThat(leak.evidence()).extracting(Evidence::subject)
-        .contains("file /var/lib/cni/networks/lab/10.244.1.3", "file /var/lib/cni/networks/lab/10.244.1.4", "file /var/lib/cni/networks/lab/10.244.1.5")
+    assertThat(leak.evidence())
+        .extracting(Evidence::subject)
+        .contains(
+            "file /var/lib/cni/networks/lab/10.244.1.3",
+            "file /var/lib/cni/networks/lab/10.244.1.4",
+            "file /var/lib/cni/networks/lab/10.244.1.5")
         .doesNotContain("file /var/lib/cni/networks/lab/10.244.1.2");
-    assertThat(leak.nextSteps()).extracting(s -> s.command())
+    assertThat(leak.nextSteps())
+        .extracting(s -> s.command())
         .contains(
             "mkdir -p /root/cni-backup/lab && cd /var/lib/cni/networks/lab && mv 10.244.1.3 10.244.1.5 /root/cni-backup/lab/",
             "crictl rmp " + STOPPED)
@@ -90,32 +108,46 @@ class NodeInspectorTest {
 
   @Test
   void aFullRangeIsExhaustedAndSaysHowManyAreLeaks() throws Exception {
-    MapNodeFiles files = bridgeNode().with("var/lib/cni/networks/lab/10.244.1.6", SANDBOX_B + "\r\neth0");
+    MapNodeFiles files =
+        bridgeNode().with("var/lib/cni/networks/lab/10.244.1.6", SANDBOX_B + "\r\neth0");
     Finding finding = only(inspect(files), RootCause.IPAM_EXHAUSTED);
     assertThat(finding.severity()).isEqualTo(Severity.CRITICAL);
-    assertThat(finding.title()).isEqualTo("host-local range 10.244.1.1-10.244.1.6 of network lab is full (3 of 5 reservations leaked)");
-    assertThat(finding.evidence()).extracting(Evidence::text)
-        .contains("failed to allocate for range 0: no IP addresses available in range set: 10.244.1.1-10.244.1.6");
+    assertThat(finding.title())
+        .isEqualTo(
+            "host-local range 10.244.1.1-10.244.1.6 of network lab is full (3 of 5 reservations leaked)");
+    assertThat(finding.evidence())
+        .extracting(Evidence::text)
+        .contains(
+            "failed to allocate for range 0: no IP addresses available in range set: 10.244.1.1-10.244.1.6");
   }
 
   @Test
   void withoutSandboxesLeaksAreUnknownNotInvented() throws Exception {
     MapNodeFiles files = bridgeNode().with("sandboxes.json", "not json");
     Diagnosis diagnosis = inspect(files);
-    assertThat(table(diagnosis, "host-local").rows()).containsExactly(List.of("lab", "10.244.1.1-10.244.1.6", "5", "4", "-"));
+    assertThat(table(diagnosis, "host-local").rows())
+        .containsExactly(List.of("lab", "10.244.1.1-10.244.1.6", "5", "4", "-"));
     assertThat(diagnosis.findings()).noneMatch(f -> f.cause() == RootCause.IPAM_EXHAUSTED);
-    assertThat(diagnosis.notCollected()).anySatisfy(n -> {
-      assertThat(n.source()).isEqualTo("sandboxes.json (crictl pods -o json)");
-      assertThat(n.reason()).startsWith("unreadable:");
-    });
+    assertThat(diagnosis.notCollected())
+        .anySatisfy(
+            n -> {
+              assertThat(n.source()).isEqualTo("sandboxes.json (crictl pods -o json)");
+              assertThat(n.reason()).startsWith("unreadable:");
+            });
   }
 
   @Test
   void usePodCidrTakesTheNodesPodCidr() throws Exception {
-    MapNodeFiles files = MapNodeFiles.collected()
-        .with("etc/cni/net.d/10-calico.conflist", Fixtures.calicoRendered().replace("\"type\": \"calico-ipam\"", "\"type\": \"host-local\", \"subnet\": \"usePodCidr\""))
-        .with("opt/cni/bin.txt", BIN_ALL)
-        .with("var/lib/cni/networks/k8s-pod-network/192.168.1.2", SANDBOX_A);
+    MapNodeFiles files =
+        MapNodeFiles.collected()
+            .with(
+                "etc/cni/net.d/10-calico.conflist",
+                Fixtures.calicoRendered()
+                    .replace(
+                        "\"type\": \"calico-ipam\"",
+                        "\"type\": \"host-local\", \"subnet\": \"usePodCidr\""))
+            .with("opt/cni/bin.txt", BIN_ALL)
+            .with("var/lib/cni/networks/k8s-pod-network/192.168.1.2", SANDBOX_A);
     assertThat(table(inspect(files, "192.168.1.0/24"), "host-local").rows())
         .containsExactly(List.of("k8s-pod-network", "192.168.1.1-192.168.1.254", "253", "1", "-"));
     assertThat(table(inspect(files), "host-local").rows().get(0).get(1))
@@ -126,127 +158,189 @@ class NodeInspectorTest {
     return MapNodeFiles.collected()
         .with("etc/cni/net.d/10-flannel.conflist", Fixtures.config("flannel-10-flannel.conflist"))
         .with("opt/cni/bin.txt", BIN_ALL)
-        .with("run/flannel/subnet.env", "FLANNEL_NETWORK=10.244.0.0/16\nFLANNEL_SUBNET=" + lease + "\nFLANNEL_MTU=1450\nFLANNEL_IPMASQ=true\n")
-        .with("ip-addr.json",
+        .with(
+            "run/flannel/subnet.env",
+            "FLANNEL_NETWORK=10.244.0.0/16\nFLANNEL_SUBNET="
+                + lease
+                + "\nFLANNEL_MTU=1450\nFLANNEL_IPMASQ=true\n")
+        .with(
+            "ip-addr.json",
             "[{\"ifindex\":1,\"ifname\":\"lo\",\"flags\":[\"LOOPBACK\",\"UP\"],\"mtu\":65536,\"addr_info\":[{\"family\":\"inet\",\"local\":\"127.0.0.1\",\"prefixlen\":8,\"scope\":\"host\"}]},"
                 + "{\"ifindex\":2,\"ifname\":\"eth0\",\"flags\":[\"BROADCAST\",\"UP\"],\"mtu\":1500,\"addr_info\":[{\"family\":\"inet\",\"local\":\"10.80.0.15\",\"prefixlen\":24,\"scope\":\"global\"}]},"
-                + "{\"ifindex\":5,\"ifname\":\"cni0\",\"flags\":[\"UP\"],\"mtu\":1450,\"addr_info\":[{\"family\":\"inet\",\"local\":\"" + cni0.split("/")[0]
-                + "\",\"prefixlen\":" + cni0.split("/")[1] + ",\"scope\":\"global\"}]}]");
+                + "{\"ifindex\":5,\"ifname\":\"cni0\",\"flags\":[\"UP\"],\"mtu\":1450,\"addr_info\":[{\"family\":\"inet\",\"local\":\""
+                + cni0.split("/")[0]
+                + "\",\"prefixlen\":"
+                + cni0.split("/")[1]
+                + ",\"scope\":\"global\"}]}]");
   }
 
   @Test
   void staleFlannelLeaseAgainstThePodCidr() throws Exception {
-    Finding finding = only(inspect(flannelNode("10.244.3.1/24", "10.244.3.1/24"), "10.244.5.0/24"), RootCause.CIDR_CONFLICT);
-    assertThat(finding.title()).isEqualTo("flannel's subnet.env (10.244.3.1/24) is not the node's podCIDR 10.244.5.0/24");
-    assertThat(finding.evidence()).extracting(Evidence::text)
-        .contains("failed to set bridge addr: \"cni0\" already has an IP address different from 10.244.5.1/24");
+    Finding finding =
+        only(
+            inspect(flannelNode("10.244.3.1/24", "10.244.3.1/24"), "10.244.5.0/24"),
+            RootCause.CIDR_CONFLICT);
+    assertThat(finding.title())
+        .isEqualTo("flannel's subnet.env (10.244.3.1/24) is not the node's podCIDR 10.244.5.0/24");
+    assertThat(finding.evidence())
+        .extracting(Evidence::text)
+        .contains(
+            "failed to set bridge addr: \"cni0\" already has an IP address different from 10.244.5.1/24");
   }
 
   @Test
   void bridgeAddressAgainstTheLeaseFailsNow() throws Exception {
-    Finding finding = only(inspect(flannelNode("10.244.5.1/24", "10.244.3.1/24"), "10.244.5.0/24"), RootCause.CIDR_CONFLICT);
-    assertThat(finding.evidence()).extracting(Evidence::text)
-        .contains("failed to set bridge addr: \"cni0\" already has an IP address different from 10.244.5.1/24");
-    assertThat(finding.nextSteps()).extracting(s -> s.command()).contains("ip addr del 10.244.3.1/24 dev cni0");
+    Finding finding =
+        only(
+            inspect(flannelNode("10.244.5.1/24", "10.244.3.1/24"), "10.244.5.0/24"),
+            RootCause.CIDR_CONFLICT);
+    assertThat(finding.evidence())
+        .extracting(Evidence::text)
+        .contains(
+            "failed to set bridge addr: \"cni0\" already has an IP address different from 10.244.5.1/24");
+    assertThat(finding.nextSteps())
+        .extracting(s -> s.command())
+        .contains("ip addr del 10.244.3.1/24 dev cni0");
   }
 
   @Test
   void agreeingLeaseBridgeAndPodCidrAreQuiet() throws Exception {
     Diagnosis diagnosis = inspect(flannelNode("10.244.5.1/24", "10.244.5.1/24"), "10.244.5.0/24");
     assertThat(diagnosis.findings()).isEmpty();
-    assertThat(table(diagnosis, "host-local").rows()).containsExactly(List.of("cbr0", "10.244.5.1-10.244.5.254", "253", "-", "-")); // state not collected
+    assertThat(table(diagnosis, "host-local").rows())
+        .containsExactly(
+            List.of("cbr0", "10.244.5.1-10.244.5.254", "253", "-", "-")); // state not collected
   }
 
   @Test
   void flannelWithoutSubnetEnv() throws Exception {
-    MapNodeFiles files = MapNodeFiles.collected()
-        .with("etc/cni/net.d/10-flannel.conflist", Fixtures.config("flannel-10-flannel.conflist"))
-        .with("opt/cni/bin.txt", BIN_ALL);
-    assertThat(only(inspect(files), RootCause.AGENT_NOT_READY).evidence()).extracting(Evidence::text)
+    MapNodeFiles files =
+        MapNodeFiles.collected()
+            .with(
+                "etc/cni/net.d/10-flannel.conflist", Fixtures.config("flannel-10-flannel.conflist"))
+            .with("opt/cni/bin.txt", BIN_ALL);
+    assertThat(only(inspect(files), RootCause.AGENT_NOT_READY).evidence())
+        .extracting(Evidence::text)
         .containsExactly(FlannelCheck.SUBNET_ENV_MISSING);
   }
 
   @Test
   void podMtuAboveTheUplink() throws Exception {
-    MapNodeFiles files = flannelNode("10.244.5.1/24", "10.244.5.1/24")
-        .with("run/flannel/subnet.env", "FLANNEL_NETWORK=10.244.0.0/16\nFLANNEL_SUBNET=10.244.5.1/24\nFLANNEL_MTU=9001\n");
+    MapNodeFiles files =
+        flannelNode("10.244.5.1/24", "10.244.5.1/24")
+            .with(
+                "run/flannel/subnet.env",
+                "FLANNEL_NETWORK=10.244.0.0/16\nFLANNEL_SUBNET=10.244.5.1/24\nFLANNEL_MTU=9001\n");
     Finding finding = only(inspect(files, "10.244.5.0/24"), RootCause.MTU_OR_INTERFACE);
     assertThat(finding.title()).isEqualTo("Pod MTU 9001 is larger than the MTU 1500 of eth0");
   }
 
   @Test
   void missingAndNonExecutableBinaries() throws Exception {
-    MapNodeFiles files = MapNodeFiles.collected()
-        .with("etc/cni/net.d/10-calico.conflist", Fixtures.calicoRendered())
-        .with("opt/cni/bin.txt", "# listing\ncalico 71184384 -rwxr-xr-x\ncalico-ipam 71184384 -rw-r--r--\nloopback 3456744 -rwxr-xr-x\n");
+    MapNodeFiles files =
+        MapNodeFiles.collected()
+            .with("etc/cni/net.d/10-calico.conflist", Fixtures.calicoRendered())
+            .with(
+                "opt/cni/bin.txt",
+                "# listing\ncalico 71184384 -rwxr-xr-x\ncalico-ipam 71184384 -rw-r--r--\nloopback 3456744 -rwxr-xr-x\n");
     Diagnosis diagnosis = inspect(files);
     Finding finding = only(diagnosis, RootCause.CNI_BINARY_MISSING);
-    assertThat(finding.evidence()).extracting(Evidence::text)
+    assertThat(finding.evidence())
+        .extracting(Evidence::text)
         .contains(
             "failed to find plugin \"portmap\" in path [/opt/cni/bin]",
             "plugin type=\"portmap\" failed (add): failed to find plugin \"portmap\" in path [/opt/cni/bin]",
             "fork/exec /opt/cni/bin/calico-ipam: permission denied",
             "plugin type=\"calico\" failed (add): fork/exec /opt/cni/bin/calico-ipam: permission denied");
-    assertThat(finding.nextSteps()).extracting(s -> s.command()).contains("chmod 0755 /opt/cni/bin/calico-ipam");
+    assertThat(finding.nextSteps())
+        .extracting(s -> s.command())
+        .contains("chmod 0755 /opt/cni/bin/calico-ipam");
     assertThat(table(diagnosis, "plugin-binaries").rows())
         .containsExactly(
             List.of("calico", "10-calico.conflist plugins[0]", "present (-rwxr-xr-x)"),
-            List.of("calico-ipam", "ipam of calico in 10-calico.conflist", "not executable (-rw-r--r--)"),
+            List.of(
+                "calico-ipam",
+                "ipam of calico in 10-calico.conflist",
+                "not executable (-rw-r--r--)"),
             List.of("portmap", "10-calico.conflist plugins[1]", "missing"),
             List.of("loopback", "containerd's built-in loopback network", "present (-rwxr-xr-x)"));
   }
 
   @Test
   void missingLoopbackIsTheObservedCalicoMessage() throws Exception {
-    MapNodeFiles files = MapNodeFiles.collected()
-        .with("etc/cni/net.d/10-flannel.conflist", Fixtures.config("flannel-10-flannel.conflist"))
-        .with("opt/cni/bin.txt", BIN_ALL.replace("loopback 3456744 -rwxr-xr-x\n", ""))
-        .with("run/flannel/subnet.env", "FLANNEL_SUBNET=10.244.1.1/24\n");
+    MapNodeFiles files =
+        MapNodeFiles.collected()
+            .with(
+                "etc/cni/net.d/10-flannel.conflist", Fixtures.config("flannel-10-flannel.conflist"))
+            .with("opt/cni/bin.txt", BIN_ALL.replace("loopback 3456744 -rwxr-xr-x\n", ""))
+            .with("run/flannel/subnet.env", "FLANNEL_SUBNET=10.244.1.1/24\n");
     // projectcalico/calico#4308: failed to find plugin "loopback" in path [/opt/cni/bin]
-    assertThat(only(inspect(files), RootCause.CNI_BINARY_MISSING).evidence()).extracting(Evidence::text)
+    assertThat(only(inspect(files), RootCause.CNI_BINARY_MISSING).evidence())
+        .extracting(Evidence::text)
         .contains("failed to find plugin \"loopback\" in path [/opt/cni/bin]");
   }
 
   @Test
   void iptablesRulesInBothBackEnds() throws Exception {
-    String legacy = "# Generated by iptables-save v1.8.7\n*filter\n:INPUT ACCEPT [0:0]\n:KUBE-FIREWALL - [0:0]\n-A INPUT -j KUBE-FIREWALL\nCOMMIT\n";
-    String nft = "*mangle\n:KUBE-IPTABLES-HINT - [0:0]\nCOMMIT\n*nat\n:KUBE-SERVICES - [0:0]\n-A PREROUTING -j KUBE-SERVICES\nCOMMIT\n";
-    MapNodeFiles files = bridgeNode().with(IptablesCheck.LEGACY_FILE, legacy).with(IptablesCheck.NFT_FILE, nft);
+    String legacy =
+        "# Generated by iptables-save v1.8.7\n*filter\n:INPUT ACCEPT [0:0]\n:KUBE-FIREWALL - [0:0]\n-A INPUT -j KUBE-FIREWALL\nCOMMIT\n";
+    String nft =
+        "*mangle\n:KUBE-IPTABLES-HINT - [0:0]\nCOMMIT\n*nat\n:KUBE-SERVICES - [0:0]\n-A PREROUTING -j KUBE-SERVICES\nCOMMIT\n";
+    MapNodeFiles files =
+        bridgeNode().with(IptablesCheck.LEGACY_FILE, legacy).with(IptablesCheck.NFT_FILE, nft);
     Finding finding = only(inspect(files), RootCause.IPTABLES_ERROR);
     assertThat(finding.summary()).contains("kubelet's KUBE-IPTABLES-HINT chain is in the nft set");
-    assertThat(finding.evidence()).extracting(Evidence::text)
-        .containsExactly("2 KUBE-* lines, e.g. :KUBE-FIREWALL - [0:0]", "3 KUBE-* lines, e.g. :KUBE-IPTABLES-HINT - [0:0]");
-    MapNodeFiles oneSided = bridgeNode().with(IptablesCheck.LEGACY_FILE, "*filter\nCOMMIT\n").with(IptablesCheck.NFT_FILE, nft);
+    assertThat(finding.evidence())
+        .extracting(Evidence::text)
+        .containsExactly(
+            "2 KUBE-* lines, e.g. :KUBE-FIREWALL - [0:0]",
+            "3 KUBE-* lines, e.g. :KUBE-IPTABLES-HINT - [0:0]");
+    MapNodeFiles oneSided =
+        bridgeNode()
+            .with(IptablesCheck.LEGACY_FILE, "*filter\nCOMMIT\n")
+            .with(IptablesCheck.NFT_FILE, nft);
     assertThat(inspect(oneSided).findings()).noneMatch(f -> f.cause() == RootCause.IPTABLES_ERROR);
   }
 
   @Test
   void anEmptyConfDirIsCniConfigMissing() throws Exception {
-    MapNodeFiles files = MapNodeFiles.collected()
-        .with("etc/cni/net.d/", "")
-        .with("etc/cni/net.d/10-calico.conflist.bak", Fixtures.calicoRendered())
-        .with("opt/cni/bin.txt", BIN_ALL);
+    MapNodeFiles files =
+        MapNodeFiles.collected()
+            .with("etc/cni/net.d/", "")
+            .with("etc/cni/net.d/10-calico.conflist.bak", Fixtures.calicoRendered())
+            .with("opt/cni/bin.txt", BIN_ALL);
     Finding finding = only(inspect(files), RootCause.CNI_CONFIG_MISSING);
-    assertThat(finding.evidence()).extracting(Evidence::text)
-        .contains("no network config found in /etc/cni/net.d: cni plugin not initialized", ConfigCheck.CONTAINERD_NOT_READY);
-    assertThat(finding.nextSteps()).extracting(s -> s.command())
+    assertThat(finding.evidence())
+        .extracting(Evidence::text)
+        .contains(
+            "no network config found in /etc/cni/net.d: cni plugin not initialized",
+            ConfigCheck.CONTAINERD_NOT_READY);
+    assertThat(finding.nextSteps())
+        .extracting(s -> s.command())
         .contains("mv /etc/cni/net.d/10-calico.conflist.bak /etc/cni/net.d/10-calico.conflist");
   }
 
   @Test
   void crioIsDetectedFromItsConfigAndSaysItsOwnMessage() throws Exception {
-    MapNodeFiles files = new MapNodeFiles(true)
-        .with("etc/crio/crio.conf", "[crio.network]\n")
-        .with("opt/cni/bin.txt", BIN_ALL);
+    MapNodeFiles files =
+        new MapNodeFiles(true)
+            .with("etc/crio/crio.conf", "[crio.network]\n")
+            .with("opt/cni/bin.txt", BIN_ALL);
     Finding finding = only(inspect(files), RootCause.CNI_CONFIG_MISSING);
     assertThat(finding.title()).isEqualTo("No CNI config for CRI-O in /etc/cni/net.d");
-    assertThat(finding.evidence()).extracting(Evidence::text)
-        .contains("no CNI configuration file in /etc/cni/net.d/. Has your network provider started?");
+    assertThat(finding.evidence())
+        .extracting(Evidence::text)
+        .contains(
+            "no CNI configuration file in /etc/cni/net.d/. Has your network provider started?");
   }
 
   @Test
   void maxConfNumComesFromContainerdsConfig() {
-    assertThat(NodeInspector.maxConfNum(java.util.Optional.of("[plugins.\"io.containerd.grpc.v1.cri\".cni]\n  bin_dir = \"/opt/cni/bin\"\n  max_conf_num = 2\n"))).isEqualTo(2);
+    assertThat(
+            NodeInspector.maxConfNum(
+                java.util.Optional.of(
+                    "[plugins.\"io.containerd.grpc.v1.cri\".cni]\n  bin_dir = \"/opt/cni/bin\"\n  max_conf_num = 2\n")))
+        .isEqualTo(2);
     assertThat(NodeInspector.maxConfNum(java.util.Optional.of("version = 2\n"))).isEqualTo(1);
   }
 

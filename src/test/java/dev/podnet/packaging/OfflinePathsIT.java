@@ -16,11 +16,14 @@ import org.junit.jupiter.api.Test;
 class OfflinePathsIT {
   private static final Path JAR = Path.of(System.getProperty("podnet.jar", "target/podnet.jar"));
 
-  private static List<String> loadedClasses(String... args) throws IOException, InterruptedException {
-    List<String> command = new java.util.ArrayList<>(List.of("java", "-verbose:class", "-jar", JAR.toString()));
+  private static List<String> loadedClasses(String... args)
+      throws IOException, InterruptedException {
+    List<String> command =
+        new java.util.ArrayList<>(List.of("java", "-verbose:class", "-jar", JAR.toString()));
     command.addAll(List.of(args));
     Path out = Files.createTempFile("podnet-classes", ".txt");
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+    Process process =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
     process.waitFor();
     List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
     Files.delete(out);
@@ -29,7 +32,8 @@ class OfflinePathsIT {
 
   @Test
   void snapshotDiagnoseLoadsNoFabric8() throws Exception {
-    List<String> classes = loadedClasses("diagnose", "--snapshot", "examples/ipam-exhausted", "-o", "json");
+    List<String> classes =
+        loadedClasses("diagnose", "--snapshot", "examples/ipam-exhausted", "-o", "json");
     assertThat(classes).anyMatch(l -> l.contains("dev.podnet.source.SnapshotDirectorySource"));
     assertThat(classes).noneMatch(l -> l.contains("io.fabric8"));
   }

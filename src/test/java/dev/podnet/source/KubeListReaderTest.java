@@ -17,7 +17,11 @@ class KubeListReaderTest {
   private static List<ObjectNode> read(String json, String kind) throws SourceException {
     List<ObjectNode> items = new ArrayList<>();
     KubeListReader.read(
-        new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), "nodes.json", kind, NAME_ONLY, items::add);
+        new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)),
+        "nodes.json",
+        kind,
+        NAME_ONLY,
+        items::add);
     return items;
   }
 
@@ -61,7 +65,8 @@ class KubeListReaderTest {
   @Test
   void rejectsItemOfWrongKind() {
     assertThatThrownBy(
-            () -> read("{\"kind\":\"List\",\"items\":[{\"kind\":\"Pod\",\"metadata\":{}}]}", "Node"))
+            () ->
+                read("{\"kind\":\"List\",\"items\":[{\"kind\":\"Pod\",\"metadata\":{}}]}", "Node"))
         .hasMessage("nodes.json: item 0 is a Pod, expected Node");
   }
 
@@ -73,7 +78,8 @@ class KubeListReaderTest {
 
   @Test
   void reportsTruncationAndMalformedJsonWithPosition() {
-    assertThatThrownBy(() -> read("{\"kind\":\"List\",\"items\":[{\"metadata\":{\"name\":\"a\"", "Node"))
+    assertThatThrownBy(
+            () -> read("{\"kind\":\"List\",\"items\":[{\"metadata\":{\"name\":\"a\"", "Node"))
         .hasMessage("nodes.json: truncated JSON (unexpected end of input)");
     assertThatThrownBy(() -> read("{\"kind\":\"List\",\n\"items\":[}", "Node"))
         .hasMessageStartingWith("nodes.json: malformed JSON at line 2, column");

@@ -30,7 +30,8 @@ class ModelBuilderTest {
         .isEqualTo(
             "runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady"
                 + " message:docker: network plugin is not ready: cni config uninitialized");
-    assertThat(model.agentPods()).extracting(PodInfo::name)
+    assertThat(model.agentPods())
+        .extracting(PodInfo::name)
         .containsExactlyInAnyOrder("kindnet-hknk7", "kindnet-qhzxn", "kindnet-x9fsq");
     PodInfo controllerManager =
         model.controlPlanePods().stream()
@@ -63,7 +64,9 @@ class ModelBuilderTest {
     assertThat(ModelBuilder.sandboxId(message))
         .isEqualTo("20d3feb0e9ed29a754fb921b8ae728d4b2d6035d2add28d7e1d4b1f7ce08be10");
     assertThat(ModelBuilder.normalise(message)).contains("sandbox \"<id>\"");
-    assertThat(ModelBuilder.sandboxId("failed to set up sandbox container \"0a1b2c3d4e5f\" network for pod"))
+    assertThat(
+            ModelBuilder.sandboxId(
+                "failed to set up sandbox container \"0a1b2c3d4e5f\" network for pod"))
         .isEqualTo("0a1b2c3d4e5f");
     assertThat(ModelBuilder.sandboxId("no sandbox here")).isNull();
   }

@@ -43,7 +43,8 @@ class SnapshotArchiveSourceTest {
     return file;
   }
 
-  private List<String> readNodes(Path file, Map<Resource, String> missingOut) throws SourceException {
+  private List<String> readNodes(Path file, Map<Resource, String> missingOut)
+      throws SourceException {
     List<String> names = new ArrayList<>();
     var source = new SnapshotArchiveSource(file);
     missingOut.putAll(
@@ -62,8 +63,10 @@ class SnapshotArchiveSourceTest {
     Path file =
         archive(
             Map.of(
-                "snap/cluster/nodes.json", NODES,
-                "snap/manifest.json", "{\"collectedAt\":\"2026-11-20T10:00:00Z\"}"));
+                "snap/cluster/nodes.json",
+                NODES,
+                "snap/manifest.json",
+                "{\"collectedAt\":\"2026-11-20T10:00:00Z\"}"));
     Map<Resource, String> missing = new java.util.EnumMap<>(Resource.class);
     assertThat(readNodes(file, missing)).containsExactly("worker-1");
     assertThat(missing).containsKey(Resource.PODS).doesNotContainKey(Resource.NODES);
@@ -85,7 +88,10 @@ class SnapshotArchiveSourceTest {
   void reportsATruncatedArchiveInOneLine() throws Exception {
     StringBuilder big = new StringBuilder("{\"kind\":\"List\",\"items\":[");
     for (int i = 0; i < 2000; i++) {
-      big.append(i == 0 ? "" : ",").append("{\"kind\":\"Node\",\"metadata\":{\"name\":\"n").append(i).append("\"}}");
+      big.append(i == 0 ? "" : ",")
+          .append("{\"kind\":\"Node\",\"metadata\":{\"name\":\"n")
+          .append(i)
+          .append("\"}}");
     }
     big.append("]}");
     Path file = archive(Map.of("cluster/nodes.json", big.toString()));
@@ -109,10 +115,12 @@ class SnapshotArchiveSourceTest {
 
   @Test
   void snapshotPathStripsOneFolder() throws SourceException {
-    assertThat(SnapshotArchiveSource.snapshotPath("./cluster/pods.json", "a")).isEqualTo("cluster/pods.json");
+    assertThat(SnapshotArchiveSource.snapshotPath("./cluster/pods.json", "a"))
+        .isEqualTo("cluster/pods.json");
     assertThat(SnapshotArchiveSource.snapshotPath("bundle-2026/cluster/pods.json", "a"))
         .isEqualTo("cluster/pods.json");
-    assertThat(SnapshotArchiveSource.snapshotPath("bundle/manifest.json", "a")).isEqualTo("manifest.json");
+    assertThat(SnapshotArchiveSource.snapshotPath("bundle/manifest.json", "a"))
+        .isEqualTo("manifest.json");
     ByteArrayOutputStream unused = new ByteArrayOutputStream();
     assertThat(unused.size()).isZero();
   }

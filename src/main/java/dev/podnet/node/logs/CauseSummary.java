@@ -6,8 +6,8 @@ import java.util.Map;
 
 /**
  * What one log file says about one root cause: how many failure lines, first and last seen (null
- * when no line of the cause carried a readable timestamp), the lines per time bucket in time
- * order, the catalog rules that decided with their counts, and the distinct innermost errors, most
+ * when no line of the cause carried a readable timestamp), the lines per time bucket in time order,
+ * the catalog rules that decided with their counts, and the distinct innermost errors, most
  * frequent first. At most {@link ScanOptions#maxInnermostPerCause()} distinct errors are kept;
  * lines whose error came after that limit was reached are counted in {@code otherInnermostCount}.
  */

@@ -1,17 +1,19 @@
 package dev.podnet.node.logs;
 
 /**
- * Reads the timestamp at the start of a log line: journalctl's short format ({@code Nov 20
- * 09:35:02 host unit[pid]: }), {@code -o short-iso} and {@code short-iso-precise} ({@code
- * 2026-11-20T09:35:02+0000}), and for plain files a klog header ({@code E1120 09:35:02.412311})
- * or containerd's {@code time="2026-11-20T09:35:02.412311123Z"}. Hand-written because it runs on
- * every failure line and a regular expression would cost more than the classification cache saves.
+ * Reads the timestamp at the start of a log line: journalctl's short format ({@code Nov 20 09:35:02
+ * host unit[pid]: }), {@code -o short-iso} and {@code short-iso-precise} ({@code
+ * 2026-11-20T09:35:02+0000}), and for plain files a klog header ({@code E1120 09:35:02.412311}) or
+ * containerd's {@code time="2026-11-20T09:35:02.412311123Z"}. Hand-written because it runs on every
+ * failure line and a regular expression would cost more than the classification cache saves.
  */
 final class LineClock {
 
   private static final String MONTHS = "JanFebMarAprMayJunJulAugSepOctNovDec";
 
-  /** A parsed reading; {@code year} is -1 and {@code offsetSeconds} is null when the line has none. */
+  /**
+   * A parsed reading; {@code year} is -1 and {@code offsetSeconds} is null when the line has none.
+   */
   static final class Reading {
     int year;
     int month;

@@ -28,14 +28,14 @@ import java.util.concurrent.Future;
 /**
  * Classifies the sandbox and CNI failure lines of a kubelet, containerd or CRI-O log as a stream.
  *
- * <p>The input is read in 4 MiB chunks cut at line ends. Scanner threads count the lines of a
- * chunk and find candidate lines with the byte-level {@link Prefilter}; the calling thread reads
- * the next chunks meanwhile and then takes the chunks' results strictly in input order, decodes
- * each candidate line (malformed UTF-8 becomes U+FFFD, a trailing CR is dropped), reads its
- * timestamp and classifies it with the {@link CauseCatalog}. Classifications are cached by the
- * message with the log header, pod fields and long hex ids taken out, so a million retries of one
- * failure cost one classification. Memory is a handful of chunk buffers, a bounded cache and
- * per-cause counters: it does not grow with the size of the log.
+ * <p>The input is read in 4 MiB chunks cut at line ends. Scanner threads count the lines of a chunk
+ * and find candidate lines with the byte-level {@link Prefilter}; the calling thread reads the next
+ * chunks meanwhile and then takes the chunks' results strictly in input order, decodes each
+ * candidate line (malformed UTF-8 becomes U+FFFD, a trailing CR is dropped), reads its timestamp
+ * and classifies it with the {@link CauseCatalog}. Classifications are cached by the message with
+ * the log header, pod fields and long hex ids taken out, so a million retries of one failure cost
+ * one classification. Memory is a handful of chunk buffers, a bounded cache and per-cause counters:
+ * it does not grow with the size of the log.
  */
 public final class LogScanner {
 
@@ -511,15 +511,15 @@ public final class LogScanner {
               a.count() != b.count()
                   ? Long.compare(b.count(), a.count())
                   : a.text().compareTo(b.text()));
-      return new CauseSummary(
-          cause, count, first, last, histogram, rules, errors, otherInnermost);
+      return new CauseSummary(cause, count, first, last, histogram, rules, errors, otherInnermost);
     }
 
     private static LogTime time(
         long seconds, int nanos, boolean hasYear, Integer offset, Integer year) {
       java.time.LocalDateTime local =
           java.time.LocalDateTime.ofEpochSecond(seconds, nanos, java.time.ZoneOffset.UTC);
-      java.time.ZoneOffset zone = offset == null ? null : java.time.ZoneOffset.ofTotalSeconds(offset);
+      java.time.ZoneOffset zone =
+          offset == null ? null : java.time.ZoneOffset.ofTotalSeconds(offset);
       if (hasYear) {
         return new LogTime(local, zone, true);
       }
@@ -555,10 +555,10 @@ public final class LogScanner {
   }
 
   /**
-   * The cache key of a line: the message without the journal and klog headers, without the
-   * {@code time=}, {@code pod=}, {@code podUID=} and {@code podSandboxID=} fields, and with every
-   * run of 16 or more hex digits replaced. None of these decide a classification: the catalog
-   * drops the headers and reads the pod fields only as metadata, and no rule looks inside an id.
+   * The cache key of a line: the message without the journal and klog headers, without the {@code
+   * time=}, {@code pod=}, {@code podUID=} and {@code podSandboxID=} fields, and with every run of
+   * 16 or more hex digits replaced. None of these decide a classification: the catalog drops the
+   * headers and reads the pod fields only as metadata, and no rule looks inside an id.
    */
   static String cacheKey(String line) {
     int start = 0;
@@ -588,7 +588,9 @@ public final class LogScanner {
       if (isHex(c)) {
         int j = i;
         int digits = 0;
-        while (j < n && (isHex(line.charAt(j)) || (line.charAt(j) == '-' && j + 1 < n && isHex(line.charAt(j + 1))))) {
+        while (j < n
+            && (isHex(line.charAt(j))
+                || (line.charAt(j) == '-' && j + 1 < n && isHex(line.charAt(j + 1))))) {
           digits += line.charAt(j) == '-' ? 0 : 1;
           j++;
         }

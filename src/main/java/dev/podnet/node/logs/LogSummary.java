@@ -12,7 +12,8 @@ import java.util.List;
  * @param bytes bytes read
  * @param candidateLines lines the byte-level prefilter passed on to be decoded
  * @param matchedLines sandbox/CNI failure lines: the sum of the causes' counts
- * @param truncatedLines lines longer than {@link ScanOptions#maxLineBytes()}; only their start was read
+ * @param truncatedLines lines longer than {@link ScanOptions#maxLineBytes()}; only their start was
+ *     read
  * @param undatedLines failure lines without a readable timestamp (counted, not in the histogram)
  * @param bucket the histogram's bucket width
  * @param yearSource where the year of year-less timestamps came from

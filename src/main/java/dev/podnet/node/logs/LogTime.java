@@ -6,10 +6,10 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
 /**
- * When a log line was written, as the line says it. {@code offset} is null when the line carries
- * no zone (journalctl's short format, klog headers): the time is then the node's local clock, as
- * printed. {@code yearKnown} is false when neither the line, nor another line of the file, nor
- * the caller gave a year: {@code time}'s year is then meaningless and {@link #text()} prints only
+ * When a log line was written, as the line says it. {@code offset} is null when the line carries no
+ * zone (journalctl's short format, klog headers): the time is then the node's local clock, as
+ * printed. {@code yearKnown} is false when neither the line, nor another line of the file, nor the
+ * caller gave a year: {@code time}'s year is then meaningless and {@link #text()} prints only
  * month, day and time, like the journal did.
  */
 public record LogTime(LocalDateTime time, ZoneOffset offset, boolean yearKnown)
@@ -21,8 +21,8 @@ public record LogTime(LocalDateTime time, ZoneOffset offset, boolean yearKnown)
       DateTimeFormatter.ofPattern("MMM dd HH:mm:ss", Locale.ROOT);
 
   /**
-   * ISO-8601 to the second, with the fraction (to the microsecond) and the offset when the line
-   * had them ({@code 2026-11-20T09:35:02.412311+00:00}); without a year, {@code Nov 20 09:35:02}.
+   * ISO-8601 to the second, with the fraction (to the microsecond) and the offset when the line had
+   * them ({@code 2026-11-20T09:35:02.412311+00:00}); without a year, {@code Nov 20 09:35:02}.
    */
   public String text() {
     if (!yearKnown) {

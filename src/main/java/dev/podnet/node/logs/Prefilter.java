@@ -17,18 +17,18 @@ import java.util.Set;
  *
  * <p>The anchors are derived from the catalog itself, one set per rule pattern, plus the context
  * words of the runtimes' sandbox and CNI wrappers ({@link #CONTEXT_WORDS}) so that failures the
- * catalog does not know are still counted as {@code unknown}. An anchor is always a run of
- * "safe" characters (ASCII letters, digits and {@code / . _ - : '}) taken from a literal that
- * every match of the pattern must contain. The classifier only ever removes backslashes before a
- * quote, turns whitespace and control-character runs into one space, cuts substrings and
- * lower-cases; none of that can create or join a run of safe characters, so a line the catalog
- * classifies always contains the anchor's bytes. Two Unicode letters are the only exceptions:
- * {@code U+212A} (Kelvin sign) lower-cases to {@code k} and {@code U+0130} to {@code i}, which a
- * byte comparison does not see; no runtime prints them in its own error texts.
+ * catalog does not know are still counted as {@code unknown}. An anchor is always a run of "safe"
+ * characters (ASCII letters, digits and {@code / . _ - : '}) taken from a literal that every match
+ * of the pattern must contain. The classifier only ever removes backslashes before a quote, turns
+ * whitespace and control-character runs into one space, cuts substrings and lower-cases; none of
+ * that can create or join a run of safe characters, so a line the catalog classifies always
+ * contains the anchor's bytes. Two Unicode letters are the only exceptions: {@code U+212A} (Kelvin
+ * sign) lower-cases to {@code k} and {@code U+0130} to {@code i}, which a byte comparison does not
+ * see; no runtime prints them in its own error texts.
  *
  * <p>The search is Wu–Manber over case-folded two-byte blocks: a shift table skips ahead by up to
- * the shortest anchor's length minus one, and only a zero shift verifies the anchors of that
- * block. After a hit the rest of the line is skipped.
+ * the shortest anchor's length minus one, and only a zero shift verifies the anchors of that block.
+ * After a hit the rest of the line is skipped.
  */
 final class Prefilter {
 
@@ -53,17 +53,64 @@ final class Prefilter {
   /** Words too common in ordinary log chatter to make a useful anchor when a rarer one exists. */
   private static final Set<String> COMMON =
       Set.of(
-          "failed", "error", "the", "found", "create", "creating", "connection", "refused",
-          "available", "invalid", "allocate", "address", "addresses", "file", "exists", "for",
-          "from", "not", "set", "load", "find", "with", "name", "timeout", "unable", "connect",
-          "add", "pool", "pools", "requested", "request", "range", "into", "could", "cannot",
-          "pod", "container", "config", "plugin", "interface", "block", "make", "missing", "empty",
-          "full", "namespace", "endpoint", "list", "read", "parse", "default");
+          "failed",
+          "error",
+          "the",
+          "found",
+          "create",
+          "creating",
+          "connection",
+          "refused",
+          "available",
+          "invalid",
+          "allocate",
+          "address",
+          "addresses",
+          "file",
+          "exists",
+          "for",
+          "from",
+          "not",
+          "set",
+          "load",
+          "find",
+          "with",
+          "name",
+          "timeout",
+          "unable",
+          "connect",
+          "add",
+          "pool",
+          "pools",
+          "requested",
+          "request",
+          "range",
+          "into",
+          "could",
+          "cannot",
+          "pod",
+          "container",
+          "config",
+          "plugin",
+          "interface",
+          "block",
+          "make",
+          "missing",
+          "empty",
+          "full",
+          "namespace",
+          "endpoint",
+          "list",
+          "read",
+          "parse",
+          "default");
 
   private static final int BLOCK = 3;
   private static final int SHORT = 10;
+
   /** Size of the block hash; smaller tables (tried: 10 to 14 bits) collide more and run slower. */
   private static final int TABLE = 1 << 16;
+
   private static final int HASH_MASK = TABLE - 1;
   private static final byte[] FOLD = new byte[256];
 
@@ -155,7 +202,8 @@ final class Prefilter {
       for (int q = o; q < o + m; q++) {
         score += rarity(anchor[q]);
       }
-      score += 4 * (rarity(anchor[o + m - 3]) + rarity(anchor[o + m - 2]) + rarity(anchor[o + m - 1]));
+      score +=
+          4 * (rarity(anchor[o + m - 3]) + rarity(anchor[o + m - 2]) + rarity(anchor[o + m - 1]));
       if (score > bestScore) {
         bestScore = score;
         best = o;
@@ -247,7 +295,8 @@ final class Prefilter {
     final byte[] shiftTable = shift;
     int i = from + m - 1;
     while (i < to) {
-      int block = ((data[i - 2] & 0xff) << 10 ^ (data[i - 1] & 0xff) << 5 ^ (data[i] & 0xff)) & HASH_MASK;
+      int block =
+          ((data[i - 2] & 0xff) << 10 ^ (data[i - 1] & 0xff) << 5 ^ (data[i] & 0xff)) & HASH_MASK;
       int s = shiftTable[block];
       if (s != 0) {
         i += s;
@@ -285,8 +334,8 @@ final class Prefilter {
   // Anchor derivation
 
   /**
-   * Anchor words of one pattern: any match of the pattern contains at least one of them. Empty
-   * when no usable literal was found.
+   * Anchor words of one pattern: any match of the pattern contains at least one of them. Empty when
+   * no usable literal was found.
    */
   static List<String> anchorsOf(RulePattern pattern) {
     switch (pattern.kind()) {

@@ -30,7 +30,8 @@ public record ScanOptions(
       throw new IllegalArgumentException("bucket must be at least one second");
     }
     if (maxInnermostPerCause < 1 || maxLineBytes < 256 || threads < 0) {
-      throw new IllegalArgumentException("maxInnermostPerCause >= 1, maxLineBytes >= 256, threads >= 0");
+      throw new IllegalArgumentException(
+          "maxInnermostPerCause >= 1, maxLineBytes >= 256, threads >= 0");
     }
   }
 

@@ -66,10 +66,13 @@ class LogScannerTest {
     assertThat(missing.firstSeen().text()).isEqualTo("2022-04-16T22:26:30");
     assertThat(missing.lastSeen().text()).isEqualTo("2022-04-16T22:26:45");
     assertThat(summary.yearSource()).isEqualTo(LogSummary.YearSource.GIVEN);
-    assertThat(missing.buckets()).singleElement().satisfies(bucket -> {
-      assertThat(bucket.start().text()).isEqualTo("2022-04-16T22:00:00");
-      assertThat(bucket.count()).isEqualTo(4);
-    });
+    assertThat(missing.buckets())
+        .singleElement()
+        .satisfies(
+            bucket -> {
+              assertThat(bucket.start().text()).isEqualTo("2022-04-16T22:00:00");
+              assertThat(bucket.count()).isEqualTo(4);
+            });
   }
 
   @Test
@@ -152,7 +155,8 @@ class LogScannerTest {
         .containsExactly("2026-11-20T09:00:00=1", "2026-11-20T10:00:00=1");
     assertThat(ipam.innermostErrors())
         .containsExactly(
-            new InnermostError("no IP addresses available in range set: 10.244.1.2-10.244.1.254", 2));
+            new InnermostError(
+                "no IP addresses available in range set: 10.244.1.2-10.244.1.254", 2));
 
     CauseSummary missing = cause(summary, RootCause.CNI_CONFIG_MISSING);
     assertThat(missing.count()).isEqualTo(1);
@@ -234,7 +238,9 @@ class LogScannerTest {
                 + " setup network for sandbox \\\"a\\\": ")
             .getBytes(StandardCharsets.UTF_8));
     out.write(new byte[] {(byte) 0xC3, (byte) 0x28, 0, (byte) 0xFF, ' '});
-    out.write("no IP addresses available in range set: 10.1.0.2-10.1.0.254\"\r\n".getBytes(StandardCharsets.UTF_8));
+    out.write(
+        "no IP addresses available in range set: 10.1.0.2-10.1.0.254\"\r\n"
+            .getBytes(StandardCharsets.UTF_8));
     out.write(garbage, 0, 100_000);
     byte[] bytes = out.toByteArray();
     long newlines = 0;
@@ -255,7 +261,8 @@ class LogScannerTest {
     StringBuilder text = new StringBuilder();
     for (int i = 0; i < 50; i++) {
       text.append("Nov 20 09:35:02 n kubelet[1]: E1120 09:35:02.000000 1 log.go:32] \"x\" err=\"")
-          .append("failed to setup network for sandbox \\\"a\\\": no IP addresses available in range set: 10.")
+          .append(
+              "failed to setup network for sandbox \\\"a\\\": no IP addresses available in range set: 10.")
           .append(i)
           .append(".0.2-10.")
           .append(i)
@@ -283,7 +290,8 @@ class LogScannerTest {
     assertThat(summary.bytes()).isGreaterThanOrEqualTo(target);
     assertThat(summary.matchedLines()).isEqualTo(((GeneratedJournal) in).failureLines);
     for (CauseSummary cause : summary.causes()) {
-      assertThat(cause.innermostErrors().size()).isLessThanOrEqualTo(options.maxInnermostPerCause());
+      assertThat(cause.innermostErrors().size())
+          .isLessThanOrEqualTo(options.maxInnermostPerCause());
       // one bucket per hour of the generated clock, not per line
       assertThat(cause.buckets().size())
           .isLessThanOrEqualTo((int) (((GeneratedJournal) in).seconds / 3600 + 2));
@@ -323,16 +331,29 @@ class LogScannerTest {
       String text;
       if (random.nextInt(16) == 0) {
         failureLines++;
-        text = clock + " w kubelet[1]: E1120 00:00:00.000000 1 log.go:32] \"RunPodSandbox from"
-            + " runtime service failed\" err=\"rpc error: code = Unknown desc = failed to setup"
-            + " network for sandbox \\\"" + Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong())
-            + "\\\": plugin type=\\\"bridge\\\" failed (add): failed to allocate for range 0: no IP"
-            + " addresses available in range set: 10." + random.nextInt(256) + ".0.2-10.0.0.254\""
-            + " pod=\"ns/pod-" + random.nextInt(1_000_000) + "\"\n";
+        text =
+            clock
+                + " w kubelet[1]: E1120 00:00:00.000000 1 log.go:32] \"RunPodSandbox from"
+                + " runtime service failed\" err=\"rpc error: code = Unknown desc = failed to setup"
+                + " network for sandbox \\\""
+                + Long.toHexString(random.nextLong())
+                + Long.toHexString(random.nextLong())
+                + "\\\": plugin type=\\\"bridge\\\" failed (add): failed to allocate for range 0: no IP"
+                + " addresses available in range set: 10."
+                + random.nextInt(256)
+                + ".0.2-10.0.0.254\""
+                + " pod=\"ns/pod-"
+                + random.nextInt(1_000_000)
+                + "\"\n";
       } else {
-        text = clock + " w kubelet[1]: I1120 00:00:00.000000 1 kubelet.go:2457] \"SyncLoop (PLEG):"
-            + " event for pod\" pod=\"ns/pod-" + random.nextInt(1_000_000) + "\" event={\"ID\":\""
-            + Long.toHexString(random.nextLong()) + "\"}\n";
+        text =
+            clock
+                + " w kubelet[1]: I1120 00:00:00.000000 1 kubelet.go:2457] \"SyncLoop (PLEG):"
+                + " event for pod\" pod=\"ns/pod-"
+                + random.nextInt(1_000_000)
+                + "\" event={\"ID\":\""
+                + Long.toHexString(random.nextLong())
+                + "\"}\n";
       }
       line = text.getBytes(StandardCharsets.UTF_8);
       position = 0;

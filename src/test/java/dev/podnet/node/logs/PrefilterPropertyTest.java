@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The byte-level prefilter never drops a line the catalog would classify: seeded random mixes of
  * every catalog pattern, in the wrappers and log formats of kubelet, containerd, CRI-O and Calico,
- * with random case and whitespace, between noise and binary garbage. The seed is printed and can
- * be replayed with {@code -Dpodnet.seed=N}.
+ * with random case and whitespace, between noise and binary garbage. The seed is printed and can be
+ * replayed with {@code -Dpodnet.seed=N}.
  */
 class PrefilterPropertyTest {
 
@@ -33,7 +33,8 @@ class PrefilterPropertyTest {
   /** One text for every regex pattern of the catalog; each must match its regex. */
   private static final Map<String, String> REGEX_SAMPLES =
       Map.ofEntries(
-          Map.entry("failed to request (\\d+ )?IPv[46] addresses", "failed to request 1 IPv4 addresses"),
+          Map.entry(
+              "failed to request (\\d+ )?IPv[46] addresses", "failed to request 1 IPv4 addresses"),
           Map.entry(
               "Assigned \\d+ out of \\d+ requested IPv[46] addresses",
               "Assigned 0 out of 1 requested IPv6 addresses; No more free affine blocks"),
@@ -49,24 +50,52 @@ class PrefilterPropertyTest {
           Map.entry(
               "since allocator for \\S+ addresses does not exist",
               "unable to allocate since allocator for ipv6 addresses does not exist"),
-          Map.entry("\\b[0-9a-f.:]+ not in range set\\b", "requested 10.85.3.7 not in range set 10.85.0.0/24"),
-          Map.entry("prog section '[^']*' rejected", "prog section 'from-container' rejected: Permission denied"),
+          Map.entry(
+              "\\b[0-9a-f.:]+ not in range set\\b",
+              "requested 10.85.3.7 not in range set 10.85.0.0/24"),
+          Map.entry(
+              "prog section '[^']*' rejected",
+              "prog section 'from-container' rejected: Permission denied"),
           Map.entry("failed to set (the )?mtu", "failed to set the MTU on eth0"),
-          Map.entry("mtu .{0,40}(bigger|larger) than", "MTU of 9001 on veth1 is larger than the parent"),
+          Map.entry(
+              "mtu .{0,40}(bigger|larger) than", "MTU of 9001 on veth1 is larger than the parent"),
           Map.entry(
               "failed to statfs \\\"/proc/\\d+/ns/net\\\"",
               "failed to statfs \"/proc/4711/ns/net\": no such file or directory"));
 
   private static final String[] NOISE_WORDS = {
-    "SyncLoop", "UPDATE", "pod", "volume", "mount", "image", "pulled", "probe", "ready", "sync",
-    "container", "started", "kube-api-access", "operationExecutor", "reconciler", "eviction",
-    "manager", "status", "event", "PLEG", "ContainerStarted", "network", "sandbox", "cni", "the"
+    "SyncLoop",
+    "UPDATE",
+    "pod",
+    "volume",
+    "mount",
+    "image",
+    "pulled",
+    "probe",
+    "ready",
+    "sync",
+    "container",
+    "started",
+    "kube-api-access",
+    "operationExecutor",
+    "reconciler",
+    "eviction",
+    "manager",
+    "status",
+    "event",
+    "PLEG",
+    "ContainerStarted",
+    "network",
+    "sandbox",
+    "cni",
+    "the"
   };
 
   @Test
   void prefilterNeverDropsALineTheCatalogClassifies() throws IOException {
     long seed = Long.getLong("podnet.seed", System.nanoTime());
-    System.out.println("PrefilterPropertyTest seed " + seed + " (replay: -Dpodnet.seed=" + seed + ")");
+    System.out.println(
+        "PrefilterPropertyTest seed " + seed + " (replay: -Dpodnet.seed=" + seed + ")");
     Random random = new Random(seed);
     Prefilter prefilter = Prefilter.forCatalog(CATALOG);
     assertThat(prefilter.everyLine()).as("every catalog pattern has an anchor").isFalse();
@@ -94,8 +123,9 @@ class PrefilterPropertyTest {
         classified++;
         rulesSeen.add(explanation.ruleId());
         assertThat(passes)
-            .as("seed %d: rule %s classifies a line the prefilter drops: %s", seed,
-                explanation.ruleId(), text)
+            .as(
+                "seed %d: rule %s classifies a line the prefilter drops: %s",
+                seed, explanation.ruleId(), text)
             .isTrue();
       }
       if (LogScanner.looksLikeFailure(text)) {
@@ -209,33 +239,53 @@ class PrefilterPropertyTest {
   private static String wrap(String message, Random random) {
     String id = Long.toHexString(random.nextLong()) + Long.toHexString(random.nextLong());
     String escaped = message.replace("\\", "\\\\").replace("\"", "\\\"");
-    String plugin = "plugin type=\\\"" + (random.nextBoolean() ? "calico" : "bridge") + "\\\" failed (add): ";
+    String plugin =
+        "plugin type=\\\"" + (random.nextBoolean() ? "calico" : "bridge") + "\\\" failed (add): ";
     return switch (random.nextInt(7)) {
-      case 0 -> "Nov 20 09:35:02 worker-1 kubelet[1187]: E1120 09:35:02.412311 1187 log.go:32]"
-          + " \"RunPodSandbox from runtime service failed\" err=\"rpc error: code = Unknown desc ="
-          + " failed to setup network for sandbox \\\"" + id + "\\\": " + plugin + escaped + "\"";
-      case 1 -> "2026-11-20T09:35:02+0000 worker-1 containerd[812]: time=\"2026-11-20T09:35:02.4Z\""
-          + " level=error msg=\"RunPodSandbox for &PodSandboxMetadata{Name:web-1,Uid:u,Namespace:d,"
-          + "Attempt:0,} failed, error\" error=\"failed to setup network for sandbox \\\"" + id
-          + "\\\": " + escaped + "\"";
+      case 0 ->
+          "Nov 20 09:35:02 worker-1 kubelet[1187]: E1120 09:35:02.412311 1187 log.go:32]"
+              + " \"RunPodSandbox from runtime service failed\" err=\"rpc error: code = Unknown desc ="
+              + " failed to setup network for sandbox \\\""
+              + id
+              + "\\\": "
+              + plugin
+              + escaped
+              + "\"";
+      case 1 ->
+          "2026-11-20T09:35:02+0000 worker-1 containerd[812]: time=\"2026-11-20T09:35:02.4Z\""
+              + " level=error msg=\"RunPodSandbox for &PodSandboxMetadata{Name:web-1,Uid:u,Namespace:d,"
+              + "Attempt:0,} failed, error\" error=\"failed to setup network for sandbox \\\""
+              + id
+              + "\\\": "
+              + escaped
+              + "\"";
       case 2 -> message;
       case 3 -> "2024-06-23T18:22:34.66+03:00 stderr F [ERROR][4035329] plugin.go 121: " + message;
-      case 4 -> "Nov 20 09:35:02 worker-1 crio[900]: time=\"2026-11-20 09:35:02.1+00:00\""
-          + " level=error msg=\"Error adding pod default_web-1 to CNI network \\\"k8s-pod-network\\\": "
-          + escaped + "\"";
-      case 5 -> "E1120 09:35:02.412311 1187 pod_workers.go:1298] \"Error syncing pod, skipping\""
-          + " err=\"failed to \\\"CreatePodSandbox\\\" for \\\"web_default(" + id + ")\\\" with"
-          + " CreatePodSandboxError: \\\"Failed to create sandbox for pod: rpc error: code = Unknown"
-          + " desc = " + escaped.replace("\\", "\\\\").replace("\"", "\\\"") + "\\\"\" pod=\"default/web\"";
+      case 4 ->
+          "Nov 20 09:35:02 worker-1 crio[900]: time=\"2026-11-20 09:35:02.1+00:00\""
+              + " level=error msg=\"Error adding pod default_web-1 to CNI network \\\"k8s-pod-network\\\": "
+              + escaped
+              + "\"";
+      case 5 ->
+          "E1120 09:35:02.412311 1187 pod_workers.go:1298] \"Error syncing pod, skipping\""
+              + " err=\"failed to \\\"CreatePodSandbox\\\" for \\\"web_default("
+              + id
+              + ")\\\" with"
+              + " CreatePodSandboxError: \\\"Failed to create sandbox for pod: rpc error: code = Unknown"
+              + " desc = "
+              + escaped.replace("\\", "\\\\").replace("\"", "\\\"")
+              + "\\\"\" pod=\"default/web\"";
       default -> noise(random) + " " + message + " " + noise(random);
     };
   }
 
   private static String noise(Random random) {
-    StringBuilder out = new StringBuilder("Nov 20 09:35:02 worker-2 kubelet[1187]: I1120 09:35:02.1 1 x.go:1] ");
+    StringBuilder out =
+        new StringBuilder("Nov 20 09:35:02 worker-2 kubelet[1187]: I1120 09:35:02.1 1 x.go:1] ");
     int words = 1 + random.nextInt(20);
     for (int i = 0; i < words; i++) {
-      out.append(NOISE_WORDS[random.nextInt(NOISE_WORDS.length)]).append(random.nextBoolean() ? ' ' : '=');
+      out.append(NOISE_WORDS[random.nextInt(NOISE_WORDS.length)])
+          .append(random.nextBoolean() ? ' ' : '=');
     }
     return out.toString();
   }
