@@ -40,7 +40,8 @@ public final class CheckRegistry {
         new NodeIpCapacityCheck(),
         new NodeCidrPoolCheck(),
         new CalicoIpamCheck(),
-        new WhereaboutsCheck());
+        new WhereaboutsCheck(),
+        new CiliumNodeCheck());
   }
 
   /** The tables of {@code podnet ipam}. */
