@@ -3,13 +3,11 @@ package dev.podnet.source;
 import dev.podnet.model.Resource;
 import dev.podnet.model.SourceInfo;
 import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.fabric8.kubernetes.client.utils.HttpClientUtils;
 import java.io.BufferedInputStream;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLEncoder;
@@ -58,32 +56,7 @@ public final class LiveSource implements ClusterSource {
    */
   public static LiveSource connect(
       String kubeconfig, String context, int pageSize, long timeoutSeconds) throws SourceException {
-    if (pageSize < 1) {
-      throw new SourceException("--page-size must be at least 1, got " + pageSize);
-    }
-    Config config;
-    try {
-      if (kubeconfig != null) {
-        File file = new File(kubeconfig);
-        if (!file.isFile()) {
-          throw new SourceException(kubeconfig + ": no such kubeconfig file");
-        }
-        config = Config.fromKubeconfig(context, file);
-      } else {
-        config = Config.autoConfigure(context);
-      }
-    } catch (KubernetesClientException | IllegalArgumentException e) {
-      throw new SourceException(
-          (kubeconfig == null ? "kubeconfig" : kubeconfig)
-              + ": "
-              + KubeListReader.firstLine(e.getMessage()),
-          e);
-    }
-    if (config.getMasterUrl() == null || config.getMasterUrl().isBlank()) {
-      throw new SourceException(
-          "no cluster configured: pass --kubeconfig or --snapshot, set KUBECONFIG, or run in a pod");
-    }
-    config.setRequestRetryBackoffLimit(2);
+    Config config = KubeConfigs.resolve(kubeconfig, context, pageSize, " or --snapshot");
     return new LiveSource(config, context, pageSize, timeoutSeconds);
   }
 

@@ -7,13 +7,11 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.fabric8.kubernetes.client.utils.HttpClientUtils;
 import java.io.BufferedInputStream;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URLEncoder;
@@ -76,32 +74,7 @@ public final class RawListCopier implements AutoCloseable {
    */
   public static RawListCopier connect(
       String kubeconfig, String context, int pageSize, long timeoutSeconds) throws SourceException {
-    if (pageSize < 1) {
-      throw new SourceException("--page-size must be at least 1, got " + pageSize);
-    }
-    Config config;
-    try {
-      if (kubeconfig != null) {
-        File file = new File(kubeconfig);
-        if (!file.isFile()) {
-          throw new SourceException(kubeconfig + ": no such kubeconfig file");
-        }
-        config = Config.fromKubeconfig(context, file);
-      } else {
-        config = Config.autoConfigure(context);
-      }
-    } catch (KubernetesClientException | IllegalArgumentException e) {
-      throw new SourceException(
-          (kubeconfig == null ? "kubeconfig" : kubeconfig)
-              + ": "
-              + KubeListReader.firstLine(e.getMessage()),
-          e);
-    }
-    if (config.getMasterUrl() == null || config.getMasterUrl().isBlank()) {
-      throw new SourceException(
-          "no cluster configured: pass --kubeconfig, set KUBECONFIG, or run in a pod");
-    }
-    config.setRequestRetryBackoffLimit(2);
+    Config config = KubeConfigs.resolve(kubeconfig, context, pageSize, "");
     String current = context;
     if (current == null && config.getCurrentContext() != null) {
       current = config.getCurrentContext().getName();
