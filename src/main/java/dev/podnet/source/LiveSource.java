@@ -17,9 +17,6 @@ import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -110,7 +107,8 @@ public final class LiveSource implements ClusterSource {
       synchronized (requestLog) {
         requestLog.add(path);
       }
-      HttpResponse<InputStream> response = send(client, request, path);
+      HttpResponse<InputStream> response =
+          ApiCalls.send(client, request, base(), path, timeoutSeconds);
       try (InputStream body = new BufferedInputStream(response.body(), 1 << 16)) {
         int code = response.code();
         if (code == 401) {
@@ -162,35 +160,6 @@ public final class LiveSource implements ClusterSource {
       }
     } while (continueToken != null);
     return null;
-  }
-
-  private HttpResponse<InputStream> send(HttpClient client, HttpRequest request, String path)
-      throws SourceException {
-    try {
-      return client.sendAsync(request, InputStream.class).get(timeoutSeconds, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new SourceException(base() + path + ": interrupted", e);
-    } catch (TimeoutException e) {
-      throw new SourceException(
-          "cannot reach the API server " + base() + ": no answer within " + timeoutSeconds + " s",
-          e);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      while (cause.getCause() != null && cause.getMessage() == null) {
-        cause = cause.getCause();
-      }
-      throw new SourceException(
-          "cannot reach the API server "
-              + base()
-              + ": "
-              + KubeListReader.firstLine(
-                  String.valueOf(
-                      cause.getMessage() == null
-                          ? cause.getClass().getSimpleName()
-                          : cause.getMessage())),
-          e);
-    }
   }
 
   /** The {@code message} of a Kubernetes Status body, or the body itself. */

@@ -18,9 +18,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Copies API lists item by item as the raw objects the server sent (every field kept), paged with
@@ -116,7 +113,8 @@ public final class RawListCopier implements AutoCloseable {
               .uri(base() + path)
               .header("Accept", "application/json")
               .build();
-      HttpResponse<InputStream> response = send(request, path);
+      HttpResponse<InputStream> response =
+          ApiCalls.send(client, request, base(), path, timeoutSeconds);
       try (InputStream body = new BufferedInputStream(response.body(), 1 << 16)) {
         int code = response.code();
         if (code == 401) {
@@ -181,25 +179,6 @@ public final class RawListCopier implements AutoCloseable {
         }
       }
       return new Page(items, continueToken);
-    }
-  }
-
-  private HttpResponse<InputStream> send(HttpRequest request, String path) throws SourceException {
-    try {
-      return client.sendAsync(request, InputStream.class).get(timeoutSeconds, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new SourceException(base() + path + ": interrupted", e);
-    } catch (TimeoutException e) {
-      throw new SourceException(
-          "cannot reach the API server " + base() + ": no answer within " + timeoutSeconds + " s",
-          e);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      String message =
-          cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-      throw new SourceException(
-          "cannot reach the API server " + base() + ": " + KubeListReader.firstLine(message), e);
     }
   }
 
