@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
       IpamCommand.class,
       PlanCommand.class,
       NodeCommand.class,
-      BundleCommand.class
+      BundleCommand.class,
+      FixCommand.class
     },
     footer = {
       "",
