@@ -2,12 +2,15 @@ package dev.podnet.bundle;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.podnet.model.Resource;
+import dev.podnet.source.ArchiveLimits;
 import dev.podnet.source.ModelBuilder;
 import dev.podnet.source.RawListCopier;
 import dev.podnet.source.SourceException;
+import dev.podnet.source.UnsafeArchiveException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +18,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -30,8 +35,19 @@ public final class BundleCollector {
   static final List<String> CONFIGMAP_NAMESPACES = List.of("kube-system", "kube-flannel");
 
   /** Bounds on one node's files: configs, state and log tails are small; a bomb is not. */
-  static final SafeArchive.Limits NODE_FILE_LIMITS =
-      new SafeArchive.Limits(1L << 30, 100_000, 1_000);
+  static final ArchiveLimits NODE_FILE_LIMITS =
+      new ArchiveLimits(1L << 30, 64L << 20, 100_000, 200);
+
+  /**
+   * Largest node file bundled: {@code podnet node} and {@code diagnose --snapshot} hold node files
+   * up to 16 MiB; a bigger one would make the bundle unreadable to them.
+   */
+  static final long NODE_FILE_MAX_BYTES = 16L << 20;
+
+  /** Where in a node-file archive the pod leaves the host commands' statuses. */
+  static final String STATUS_DIR = ".podnet/";
+
+  private static final String MANIFEST = "manifest.json";
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final JsonFactory FACTORY = JSON.getFactory();
@@ -234,7 +250,10 @@ public final class BundleCollector {
   private BundleManifest.NodeFiles collectNode(BundleWriter writer, String node)
       throws IOException {
     progress.update("bundle: node files of " + node);
+    String prefix = "nodes/" + node + "/";
     List<String> files = new ArrayList<>();
+    List<BundleManifest.NotCollected> notCollected = new ArrayList<>();
+    Map<String, String> statuses = new HashMap<>();
     try {
       nodeFiles.fetch(
           node,
@@ -244,22 +263,92 @@ public final class BundleCollector {
                   "node files of " + node,
                   NODE_FILE_LIMITS,
                   (path, content) -> {
-                    String file = "nodes/" + node + "/" + path;
                     byte[] bytes = content.readAllBytes();
-                    if (isBinary(bytes)) {
-                      notes.accept(
-                          "node files of " + node + ": " + path + " is binary; not bundled");
+                    if (path.startsWith(STATUS_DIR)) {
+                      statuses.put(
+                          path.substring(STATUS_DIR.length()),
+                          new String(bytes, StandardCharsets.UTF_8));
                       return;
                     }
-                    String text =
-                        redactor.redactText(new String(bytes, StandardCharsets.UTF_8), file, null);
-                    writer.add(file, text.getBytes(StandardCharsets.UTF_8));
-                    files.add(file);
+                    String file = prefix + path;
+                    String refused = addNodeFile(writer, file, path, bytes);
+                    if (refused == null) {
+                      files.add(file);
+                    } else {
+                      notes.accept("node files of " + node + ": " + path + " " + refused);
+                      notCollected.add(new BundleManifest.NotCollected(file, refused));
+                    }
                   }));
-      return new BundleManifest.NodeFiles(node, files, null);
     } catch (NodeFileFetcher.NodeSkipped | UnsafeArchiveException e) {
       notes.accept("node files of " + node + " skipped: " + e.getMessage());
-      return new BundleManifest.NodeFiles(node, files, e.getMessage());
+      return new BundleManifest.NodeFiles(node, files, notCollected, e.getMessage());
+    }
+    for (HostCommand command : HostCommand.ALL) {
+      String file = prefix + command.file();
+      if (files.contains(file)) {
+        continue;
+      }
+      String reason = command.notCollectedReason(statuses.get(command.file()));
+      if (reason == null) {
+        reason = command.commandLine() + ": succeeded, but its output did not arrive";
+      }
+      notCollected.add(
+          new BundleManifest.NotCollected(file, redactor.redactText(reason, MANIFEST, file)));
+    }
+    return new BundleManifest.NodeFiles(node, files, notCollected, null);
+  }
+
+  /**
+   * Writes one node file, redacted; returns why it was not bundled, or null when it was. Command
+   * outputs in JSON ({@code crictl pods -o json} carries pod annotations such as {@code
+   * last-applied-configuration}) are redacted as objects, the rest as text.
+   */
+  private String addNodeFile(BundleWriter writer, String file, String path, byte[] bytes)
+      throws IOException {
+    if (isBinary(bytes)) {
+      return "is binary; not bundled";
+    }
+    String text = new String(bytes, StandardCharsets.UTF_8);
+    boolean commandJson =
+        path.endsWith(".json")
+            && HostCommand.ALL.stream().anyMatch(command -> command.file().equals(path));
+    String redacted = commandJson ? redactJson(text, file) : redactor.redactText(text, file, null);
+    byte[] out = redacted.getBytes(StandardCharsets.UTF_8);
+    if (out.length > NODE_FILE_MAX_BYTES) {
+      return "is "
+          + out.length
+          + " bytes, beyond the "
+          + NODE_FILE_MAX_BYTES
+          + " podnet node reads; not bundled";
+    }
+    writer.add(file, out);
+    return null;
+  }
+
+  private String redactJson(String text, String file) {
+    JsonNode root;
+    try {
+      root = JSON.readTree(text);
+    } catch (IOException notJson) {
+      return redactor.redactText(text, file, null);
+    }
+    JsonNode items = root != null && root.has("items") ? root.get("items") : root;
+    if (items == null || !(items.isArray() || items.isObject())) {
+      return redactor.redactText(text, file, null);
+    }
+    if (items.isArray()) {
+      for (JsonNode item : items) {
+        if (item instanceof ObjectNode object) {
+          redactor.redactObject(object, file);
+        }
+      }
+    } else {
+      redactor.redactObject((ObjectNode) items, file);
+    }
+    try {
+      return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
+    } catch (IOException e) {
+      throw new UncheckedIOException("writing to memory cannot fail", e);
     }
   }
 

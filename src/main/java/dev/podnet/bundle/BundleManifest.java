@@ -37,11 +37,15 @@ public record BundleManifest(
   public record NotCollected(String file, String reason) {}
 
   /**
-   * What {@code --node-files} got from one node: the files written, or why the node was skipped.
+   * What {@code --node-files} got from one node: the files written, the node files not written and
+   * why (a host command that is absent or failed there, a binary or oversized file), or why the
+   * whole node was skipped.
    */
-  public record NodeFiles(String node, List<String> files, String skipped) {
+  public record NodeFiles(
+      String node, List<String> files, List<NotCollected> notCollected, String skipped) {
     public NodeFiles {
       files = List.copyOf(files);
+      notCollected = List.copyOf(notCollected);
     }
   }
 
@@ -93,6 +97,14 @@ public record BundleManifest(
         json.writeStartObject();
         json.writeStringField("node", node.node());
         writeStrings(json, "files", node.files());
+        json.writeArrayFieldStart("notCollected");
+        for (NotCollected file : node.notCollected()) {
+          json.writeStartObject();
+          json.writeStringField("file", file.file());
+          json.writeStringField("reason", file.reason());
+          json.writeEndObject();
+        }
+        json.writeEndArray();
         if (node.skipped() != null) {
           json.writeStringField("skipped", node.skipped());
         }

@@ -18,43 +18,110 @@ import java.util.Locale;
 
 /**
  * Fetches a node's files through a short-lived pod on it: privileged (SELinux and AppArmor would
- * otherwise hide host files), {@code hostPID: false}, the host paths mounted read-only, tolerating
- * every taint, never restarted, labelled {@code podnet.dev/bundle=<run id>}. It copies the files
- * (following links, so the archive holds none) into its own filesystem, tars, gzips and base64s
- * them to stdout, and is read through its log: base64 because the log path is line-oriented text.
- * The pod is deleted afterwards, whatever happened.
+ * otherwise hide host files), the host paths mounted read-only, tolerating every taint, never
+ * restarted, labelled {@code podnet.dev/bundle=<run id>}. It copies the files (following links, so
+ * the archive holds none) into its own filesystem, runs the {@link HostCommand}s with the host's
+ * binaries through {@code nsenter} into the host's namespaces (hence {@code hostPID: true}; the
+ * image needs no crictl, ip or iptables of its own), then tars, gzips and base64s the lot to
+ * stdout, and is read through its log: base64 because the log path is line-oriented text. The pod
+ * is deleted afterwards, whatever happened.
+ *
+ * <p>The pod's script is a constant: the host commands are argument lists, each word single-quoted;
+ * no name, label or other value from the cluster or the user is ever put into it.
  */
 public final class PodNodeFileFetcher implements NodeFileFetcher {
   /** The label every podnet node-file pod carries; its value is the bundle run's id. */
   public static final String RUN_LABEL = "podnet.dev/bundle";
 
-  /** The default image: a shell, tar, gzip and base64 in 2 MB. */
+  /**
+   * The default image: a shell, tar, gzip, base64, timeout and nsenter in 2 MB. It has no crictl,
+   * ip or iptables: those are the host's, reached through nsenter.
+   */
   public static final String DEFAULT_IMAGE = "busybox:1.36";
 
   /** The host paths mounted (read-only) and copied. */
   static final List<String> HOST_PATHS =
       List.of("/etc/cni/net.d", "/opt/cni/bin", "/var/lib/cni", "/run/flannel", "/var/log");
 
-  /** Bytes of each runtime log kept (the end of it): recent failures matter, old ones rarely. */
-  private static final long LOG_TAIL_BYTES = 20L << 20;
+  /**
+   * Bytes of each runtime log kept (the end of it): recent failures matter, old ones rarely; and
+   * {@code podnet node} holds node files up to 16 MiB, redaction markers included.
+   */
+  static final long LOG_TAIL_BYTES = 15L << 20;
 
-  private static final String SCRIPT =
-      "mkdir -p /out/etc/cni /out/var/lib /out/run /out/opt/cni /out/logs\n"
-          + "cp -RL /host/etc/cni/net.d /out/etc/cni/ 2>/dev/null\n"
-          + "cp -RL /host/var/lib/cni /out/var/lib/ 2>/dev/null\n"
-          + "cp -RL /host/run/flannel /out/run/ 2>/dev/null\n"
-          + "ls -ln /host/opt/cni/bin > /out/opt/cni/bin.txt 2>&1\n"
-          + "for f in kubelet containerd crio; do\n"
-          + "  [ -f /host/var/log/$f.log ] && tail -c "
-          + LOG_TAIL_BYTES
-          + " /host/var/log/$f.log > /out/logs/$f.log\n"
-          + "done\n"
-          + "cd /out && tar -cf - . | gzip -c | base64\n";
+  /**
+   * The script the pod runs, with the host mounted at {@code /host} and output under {@code /out}.
+   */
+  static final String SCRIPT = script("/host", "/out");
+
+  /**
+   * The pod's script: copies the host's files from {@code host} into {@code out}, runs each {@link
+   * HostCommand} into {@code out/<file>} with its status in {@code out/.podnet/<file>} (the exit
+   * status or {@code over}, then the start of its stderr; a failed or oversized output is removed),
+   * and writes {@code out} as base64 of a {@code .tar.gz} to stdout. Tests run it with other
+   * directories and a stand-in {@code nsenter}.
+   */
+  static String script(String host, String out) {
+    long keep = HostCommand.MAX_OUTPUT_BYTES;
+    StringBuilder script =
+        new StringBuilder()
+            .append("host=")
+            .append(quote(host))
+            .append("\nout=")
+            .append(quote(out))
+            .append("\n")
+            // stdout is the archive; a stray error line on the log would corrupt it
+            .append("exec 2>/dev/null\n")
+            .append("mkdir -p \"$out/etc/cni\" \"$out/var/lib\" \"$out/run\" \"$out/opt/cni\"")
+            .append(" \"$out/logs\" \"$out/.podnet\"\n")
+            .append("cp -RL \"$host/etc/cni/net.d\" \"$out/etc/cni/\"\n")
+            .append("cp -RL \"$host/var/lib/cni\" \"$out/var/lib/\"\n")
+            .append("cp -RL \"$host/run/flannel\" \"$out/run/\"\n")
+            // 'name size mode' lines, as podnet node reads them; -L: what the runtime would run
+            .append(
+                "[ -d \"$host/opt/cni/bin\" ] && { echo \"# stat -L -c '%n %s %A' /opt/cni/bin/*\";")
+            .append(" cd \"$host/opt/cni/bin\" && stat -L -c '%n %s %A' -- *; cd /; }")
+            .append(" > \"$out/opt/cni/bin.txt\"\n")
+            .append("for f in kubelet containerd crio; do\n")
+            .append("  [ -f \"$host/var/log/$f.log\" ] && tail -c ")
+            .append(LOG_TAIL_BYTES)
+            .append(" \"$host/var/log/$f.log\" > \"$out/logs/$f.log\"\n")
+            .append("done\n")
+            .append("run() {\n")
+            .append("  f=$1; shift; s=\"$out/.podnet/$f\"\n")
+            .append("  { \"$@\" 2>\"$s.err\"; echo $? >\"$s.rc\"; } | head -c ")
+            .append(keep + 1)
+            .append(" >\"$out/$f\"\n")
+            .append("  size=$(wc -c <\"$out/$f\")\n")
+            .append("  if [ $size -gt ")
+            .append(keep)
+            .append(" ]; then echo over >\"$s\"; else cat \"$s.rc\" >\"$s\"; fi\n")
+            .append("  head -c ")
+            .append(HostCommand.MAX_STDERR_BYTES)
+            .append(" \"$s.err\" >>\"$s\"\n")
+            .append("  rm -f \"$s.rc\" \"$s.err\"\n")
+            .append("  [ \"$(head -n 1 \"$s\")\" = 0 ] || rm -f \"$out/$f\"\n")
+            .append("}\n");
+    for (HostCommand command : HostCommand.ALL) {
+      script.append("run ").append(quote(command.file()));
+      for (String word : command.podArgv()) {
+        script.append(' ').append(quote(word));
+      }
+      script.append('\n');
+    }
+    return script.append("cd \"$out\" && tar -cf - . | gzip -c | base64\n").toString();
+  }
+
+  /** One shell word: single-quoted, a quote inside closed, escaped and reopened. */
+  static String quote(String word) {
+    return "'" + word.replace("'", "'\\''") + "'";
+  }
 
   /**
    * How the pods are made.
    *
-   * @param image the container image (needs sh, cp, ls, tail, tar, gzip, base64)
+   * @param image the container image (needs sh, cp, stat, tail, head, wc, timeout, nsenter, tar,
+   *     gzip, base64: busybox has them all)
    * @param namespace where the pods are created
    * @param startTimeout how long a pod may take to start; beyond it the node is skipped
    * @param runTimeout how long a started pod may take to finish
@@ -218,7 +285,7 @@ public final class PodNodeFileFetcher implements NodeFileFetcher {
         .endMetadata()
         .withNewSpec()
         .withNodeName(node)
-        .withHostPID(false)
+        .withHostPID(true)
         .withRestartPolicy("Never")
         .withAutomountServiceAccountToken(false)
         .withActiveDeadlineSeconds(

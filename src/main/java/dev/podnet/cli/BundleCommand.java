@@ -87,14 +87,19 @@ final class BundleCommand implements Callable<Integer> {
 
   @Option(
       names = "--node-files",
-      description =
-          "Also copy each selected node's CNI configs, state and logs, through a short-lived privileged pod on it.")
+      description = {
+        "Also copy each selected node's CNI configs, state and logs, through a short-lived privileged pod on it,",
+        "and save the output of crictl pods -o json, ip -j addr, iptables-legacy-save and iptables-nft-save:",
+        "the host's own binaries, run read-only through nsenter -t 1 -m -u -i -n -p (the pod has hostPID).",
+        "A command the host lacks or that fails is listed in manifest.json as not collected, with the reason."
+      })
   boolean nodeFiles;
 
   @Option(
       names = "--node-files-image",
       paramLabel = "IMAGE",
-      description = "Image of the node-file pods (default: ${DEFAULT-VALUE}).")
+      description =
+          "Image of the node-file pods (default: ${DEFAULT-VALUE}); it needs sh, cp, stat, tail, head, wc, timeout, nsenter, tar, gzip and base64, not crictl, ip or iptables.")
   String nodeFilesImage = PodNodeFileFetcher.DEFAULT_IMAGE;
 
   @Option(
@@ -176,6 +181,9 @@ final class BundleCommand implements Callable<Integer> {
           "  node files of %s: %s%n",
           node.node(),
           node.skipped() == null ? node.files().size() + " files" : "skipped: " + node.skipped());
+      for (BundleManifest.NotCollected missing : node.notCollected()) {
+        out.printf("    not collected: %s (%s)%n", missing.file(), missing.reason());
+      }
     }
     out.flush();
   }

@@ -179,8 +179,7 @@ class BundleRedactionTest {
                   TestArchives.resource("planted-calico-kubeconfig"));
               TestArchives.file(
                   tar, "./logs/kubelet.log", TestArchives.resource("planted-kubelet.log"));
-              TestArchives.file(
-                  tar, "./opt/cni/bin.txt", "-rwxr-xr-x 1 0 0 1234 Jan 1 00:00 calico\n");
+              TestArchives.file(tar, "./opt/cni/bin.txt", "calico 1234 -rwxr-xr-x\n");
             });
     return (node, handler) -> handler.read(new ByteArrayInputStream(archive));
   }
