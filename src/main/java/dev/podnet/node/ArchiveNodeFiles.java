@@ -1,9 +1,9 @@
 package dev.podnet.node;
 
-import java.io.BufferedInputStream;
-import java.io.EOFException;
+import dev.podnet.source.ArchiveLimits;
+import dev.podnet.source.ArchiveReader;
+import dev.podnet.source.UnsafeArchiveException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,10 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.zip.ZipException;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 /**
  * One node's folder of a snapshot archive, read in a single pass into memory. Only the entries
@@ -58,13 +54,12 @@ final class ArchiveNodeFiles implements NodeFiles {
     Map<String, byte[]> files = new TreeMap<>();
     Map<String, Entry> entries = new TreeMap<>();
     TreeSet<String> nodesSeen = new TreeSet<>();
-    try (InputStream file = new BufferedInputStream(Files.newInputStream(archive), BUFFER);
-        TarArchiveInputStream tar = new TarArchiveInputStream(decompress(file))) {
-      TarArchiveEntry entry;
+    try (ArchiveReader reader = ArchiveReader.open(archive, ArchiveLimits.DEFAULT)) {
+      ArchiveReader.Entry entry;
       boolean any = false;
-      while ((entry = tar.getNextEntry()) != null) {
+      while ((entry = reader.next()) != null) {
         any = true;
-        String path = snapshotPath(name, entry);
+        String path = snapshotPath(entry.path());
         if (path.startsWith("nodes/")) {
           String rest = path.substring("nodes/".length());
           int slash = rest.indexOf('/');
@@ -74,23 +69,18 @@ final class ArchiveNodeFiles implements NodeFiles {
           continue;
         }
         String relative = path.substring(prefix.length());
-        if (relative.endsWith("/")) {
-          relative = relative.substring(0, relative.length() - 1);
-        }
-        String mode = (entry.isDirectory() ? "d" : "-") + permissions(entry.getMode());
-        entries.put(
-            relative, new Entry(baseName(relative), entry.isDirectory(), mode, entry.getSize()));
-        if (entry.isFile()) {
-          files.put(relative, entry.getSize() <= MAX_FILE_BYTES ? tar.readAllBytes() : null);
+        String mode = (entry.directory() ? "d" : "-") + permissions(entry.mode());
+        entries.put(relative, new Entry(baseName(relative), entry.directory(), mode, entry.size()));
+        if (!entry.directory()) {
+          files.put(
+              relative, entry.size() <= MAX_FILE_BYTES ? reader.content().readAllBytes() : null);
         }
       }
       if (!any) {
         throw new NodeFilesException(name + ": not a tar archive, or an empty one");
       }
-    } catch (EOFException e) {
-      throw new NodeFilesException(name + ": truncated archive (unexpected end of data)", e);
-    } catch (ZipException e) {
-      throw new NodeFilesException(name + ": not a valid gzip archive: " + e.getMessage(), e);
+    } catch (UnsafeArchiveException e) {
+      throw new NodeFilesException(e.getMessage(), e);
     } catch (IOException e) {
       throw new NodeFilesException(
           name + ": cannot be read as a snapshot archive: " + e.getMessage(), e);
@@ -171,36 +161,14 @@ final class ArchiveNodeFiles implements NodeFiles {
   }
 
   /**
-   * The entry's path inside the snapshot, without a single top-level folder; absolute paths, {@code
-   * ..}, links and special files are refused, as for every archive podnet reads.
+   * The path inside the snapshot of an entry {@link ArchiveReader} has checked and normalised,
+   * without a single top-level folder (as {@code tar czf x.tar.gz snapshot/} makes it).
    */
-  static String snapshotPath(String archiveName, TarArchiveEntry entry) throws NodeFilesException {
-    String entryName = entry.getName();
-    String prefix = archiveName + ": entry '" + entryName + "' ";
-    if (entry.isSymbolicLink() || entry.isLink()) {
-      throw new NodeFilesException(prefix + "is a link; archives with links are refused");
-    }
-    if (!entry.isFile() && !entry.isDirectory()) {
-      throw new NodeFilesException(prefix + "is not a regular file or directory; archive refused");
-    }
-    String normalised = entryName.replace('\\', '/');
-    if (normalised.startsWith("/") || normalised.matches("^[A-Za-z]:.*")) {
-      throw new NodeFilesException(prefix + "has an absolute path; archive refused");
-    }
-    List<String> parts = new ArrayList<>();
-    for (String part : normalised.split("/")) {
-      if ("..".equals(part)) {
-        throw new NodeFilesException(prefix + "leads outside the snapshot (..); archive refused");
-      }
-      if (!part.isEmpty() && !".".equals(part)) {
-        parts.add(part);
-      }
-    }
-    String path = String.join("/", parts);
-    if (path.startsWith("nodes/") || path.startsWith("cluster/") || parts.size() <= 1) {
+  static String snapshotPath(String path) {
+    if (path.startsWith("nodes/") || path.startsWith("cluster/") || path.indexOf('/') < 0) {
       return path;
     }
-    return String.join("/", parts.subList(1, parts.size()));
+    return path.substring(path.indexOf('/') + 1);
   }
 
   private static String permissions(int mode) {
@@ -214,19 +182,5 @@ final class ArchiveNodeFiles implements NodeFiles {
 
   private static String baseName(String path) {
     return path.substring(path.lastIndexOf('/') + 1);
-  }
-
-  static InputStream decompress(InputStream in) throws IOException {
-    in.mark(2);
-    int first = in.read();
-    int second = in.read();
-    in.reset();
-    if (first == 0x1f && second == 0x8b) {
-      return GzipCompressorInputStream.builder()
-          .setInputStream(in)
-          .setDecompressConcatenated(true)
-          .get();
-    }
-    return in;
   }
 }

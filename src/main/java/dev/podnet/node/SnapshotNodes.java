@@ -1,9 +1,10 @@
 package dev.podnet.node;
 
 import dev.podnet.check.Finding;
-import java.io.BufferedInputStream;
+import dev.podnet.source.ArchiveLimits;
+import dev.podnet.source.ArchiveReader;
+import dev.podnet.source.UnsafeArchiveException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,8 +12,6 @@ import java.util.List;
 import java.util.TreeSet;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
  * The node folders of a snapshot ({@code nodes/<node>/}), inspected like {@code podnet node} so
@@ -54,13 +53,10 @@ public final class SnapshotNodes {
           }
         }
       } else if (Files.isRegularFile(snapshot)) {
-        String archiveName = snapshot.getFileName().toString();
-        try (InputStream file = new BufferedInputStream(Files.newInputStream(snapshot), 1 << 16);
-            TarArchiveInputStream tar =
-                new TarArchiveInputStream(ArchiveNodeFiles.decompress(file))) {
-          TarArchiveEntry entry;
-          while ((entry = tar.getNextEntry()) != null) {
-            String path = ArchiveNodeFiles.snapshotPath(archiveName, entry);
+        try (ArchiveReader reader = ArchiveReader.open(snapshot, ArchiveLimits.DEFAULT)) {
+          ArchiveReader.Entry entry;
+          while ((entry = reader.next()) != null) {
+            String path = ArchiveNodeFiles.snapshotPath(entry.path());
             if (path.startsWith("nodes/")) {
               String rest = path.substring("nodes/".length());
               int slash = rest.indexOf('/');
@@ -71,6 +67,8 @@ public final class SnapshotNodes {
           }
         }
       }
+    } catch (UnsafeArchiveException e) {
+      throw new NodeFilesException(e.getMessage(), e);
     } catch (IOException e) {
       throw new NodeFilesException(snapshot + ": cannot list node folders: " + e.getMessage(), e);
     }

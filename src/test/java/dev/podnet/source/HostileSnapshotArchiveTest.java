@@ -216,6 +216,31 @@ class HostileSnapshotArchiveTest {
   }
 
   @Test
+  void podnetNodeReadsTheArchiveThroughTheSameLimits() throws IOException {
+    Path archive =
+        bomb("node-bomb.tar.gz", "nodes/worker-1/logs/kubelet.log", 2L << 30, (byte) 0, "", "");
+    Set<Path> before = listing();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code =
+        Main.run(
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            "node",
+            "--snapshot",
+            archive.toString(),
+            "--node",
+            "worker-1");
+    String error = err.toString(StandardCharsets.UTF_8);
+    assertThat(code).as(error).isEqualTo(Main.SOURCE_UNREADABLE);
+    assertThat(error)
+        .contains("entry 'nodes/worker-1/logs/kubelet.log' expands ", "(a decompression bomb?)")
+        .doesNotContain("Exception", "\tat ");
+    assertThat(error.strip()).doesNotContain("\n");
+    assertThat(listing()).as("nothing written beside the archive").isEqualTo(before);
+  }
+
+  @Test
   void aBombBeyondTheTotalLimitIsRefusedByItsDeclaredSize() throws IOException {
     Path archive =
         bomb("declared.tar.gz", "cluster/pods.json", 64L << 20, (byte) ' ', LIST_START, "]}");
