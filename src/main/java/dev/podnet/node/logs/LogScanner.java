@@ -11,8 +11,11 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.YearMonth;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -28,24 +31,35 @@ import java.util.concurrent.Future;
 /**
  * Classifies the sandbox and CNI failure lines of a kubelet, containerd or CRI-O log as a stream.
  *
- * <p>The input is read in 4 MiB chunks cut at line ends. Scanner threads count the lines of a chunk
- * and find candidate lines with the byte-level {@link Prefilter}; the calling thread reads the next
- * chunks meanwhile and then takes the chunks' results strictly in input order, decodes each
- * candidate line (malformed UTF-8 becomes U+FFFD, a trailing CR is dropped), reads its timestamp
- * and classifies it with the {@link CauseCatalog}. Classifications are cached by the message with
- * the log header, pod fields and long hex ids taken out, so a million retries of one failure cost
- * one classification. Memory is a handful of chunk buffers, a bounded cache and per-cause counters:
- * it does not grow with the size of the log.
+ * <p>The input is read in 1 MiB chunks cut at line ends. Scanner threads make one pass over a chunk
+ * in 8-byte words: they count its newlines and sample it with the byte-level {@link Prefilter},
+ * then decode each candidate line (malformed UTF-8 becomes U+FFFD, a trailing CR is dropped), read
+ * its timestamp and compute its cache key. A candidate is a line whose first {@link
+ * ScanOptions#maxLineBytes()} bytes, the part that is decoded, hold an anchor. The calling thread
+ * reads the next chunks meanwhile and then takes the chunks' results strictly in input order and
+ * classifies each candidate with the {@link CauseCatalog}. Classifications are cached by the
+ * message with the log header, pod fields and long hex ids taken out, so a million retries of one
+ * failure cost one classification. Memory is a handful of chunk buffers, a bounded cache and
+ * per-cause counters: it does not grow with the size of the log.
  */
 public final class LogScanner {
 
-  static final int CHUNK_BYTES = 4 << 20;
+  static final int CHUNK_BYTES = 1 << 20;
+
+  /** Room after a chunk's bytes for its closing newline and for reading one word past its end. */
+  private static final int CHUNK_SLACK = 16;
+
   private static final int CACHE_LIMIT = 8192;
   private static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-  private static final long ONES = 0x0101010101010101L;
   private static final long LOW7 = 0x7F7F7F7F7F7F7F7FL;
-  private static final long NEWLINES = ONES * '\n';
+  private static final long HIGH = 0x8080808080808080L;
+  private static final long NEWLINES = 0x0101010101010101L * '\n';
+
+  /** Clock fields kept per candidate line: see {@link Chunk#clocks}. */
+  private static final int CLOCK_FIELDS = 8;
+
+  private static final int NO_OFFSET = Integer.MIN_VALUE;
 
   private final CauseCatalog catalog;
   private final Prefilter prefilter;
@@ -90,9 +104,27 @@ public final class LogScanner {
     long truncated;
     int[] spans = new int[256];
     int spanCount;
+    String[] texts = new String[128];
+    String[] keys = new String[128];
+
+    /**
+     * Per candidate: dated (1 or 0), year (-1 when the line has none), month, day, second of the
+     * day (a leap second counts as :59), nanos, offset seconds ({@link #NO_OFFSET} when none),
+     * unused.
+     */
+    int[] clocks = new int[128 * CLOCK_FIELDS];
 
     Chunk(byte[] data) {
       this.data = data;
+    }
+
+    void span(int start, int end) {
+      if (spanCount * 2 + 2 > spans.length) {
+        spans = Arrays.copyOf(spans, spans.length * 2);
+      }
+      spans[spanCount * 2] = start;
+      spans[spanCount * 2 + 1] = end;
+      spanCount++;
     }
   }
 
@@ -102,7 +134,7 @@ public final class LogScanner {
     int inFlight = Math.max(1, threads * 2);
     BlockingQueue<byte[]> pool = new ArrayBlockingQueue<>(inFlight + 2);
     for (int i = 0; i < inFlight + 2; i++) {
-      pool.add(new byte[CHUNK_BYTES + 1]);
+      pool.add(new byte[CHUNK_BYTES + CHUNK_SLACK]);
     }
     ExecutorService executor =
         threads == 0
@@ -213,28 +245,75 @@ public final class LogScanner {
     }
   }
 
-  /** Counts lines and long lines, and records the spans of candidate lines. */
+  /** Finds the chunk's lines and candidates, then decodes and prepares every candidate. */
   private Chunk scanChunk(Chunk chunk) {
-    countLines(chunk, options.maxLineBytes());
-    findCandidates(chunk);
+    if (prefilter.sampled()) {
+      scanWords(chunk, prefilter, options.maxLineBytes());
+    } else {
+      scanLines(chunk, prefilter, options.maxLineBytes());
+    }
+    prepare(chunk, options.maxLineBytes());
     return chunk;
   }
 
   /**
-   * Counts the newlines of a chunk eight bytes at a time, and the lines longer than {@code limit}:
-   * only the first newline of a word can end a long line, since the others end lines shorter than
-   * eight bytes.
+   * The fast path, one pass over the chunk in 8-byte words. Counts the newlines and the lines
+   * longer than {@code limit} (only the first newline of a word can end a long line: the others end
+   * lines shorter than eight bytes), and tests the two grams of every word against the prefilter.
+   * After a hit the rest of the line is not sampled; its span is recorded at its newline.
    */
-  static void countLines(Chunk chunk, int limit) {
+  static void scanWords(Chunk chunk, Prefilter prefilter, int limit) {
     byte[] data = chunk.data;
     int length = chunk.length;
     long lines = 0;
     long truncated = chunk.cutLongLine ? 1 : 0;
     int lineStart = 0;
-    int i = 0;
-    for (; i + 8 <= length; i += 8) {
-      long word = (long) LONGS.get(data, i) ^ NEWLINES;
-      long zero = ~(((word & LOW7) + LOW7) | word | LOW7);
+    int open = -1; // start of a candidate line whose newline is still ahead
+    int resume = 0; // samples before this position lie in a line already taken
+    for (int i = 0; i < length; i += 8) {
+      long word = (long) LONGS.get(data, i);
+      long folded = Prefilter.foldCase(word);
+      long x = word ^ NEWLINES;
+      long zero = ~(((x & LOW7) + LOW7) | x | LOW7);
+      if (length - i < 8) {
+        zero &= (1L << ((length - i) << 3)) - 1; // bytes after the chunk are not newlines
+      }
+      if (open >= 0 && zero != 0) {
+        int end = i + (Long.numberOfTrailingZeros(zero) >>> 3);
+        chunk.span(open, end);
+        open = -1;
+        resume = end + 1;
+      }
+      if (open < 0) {
+        int found = -1;
+        int foundLineStart = 0;
+        if (i >= resume && prefilter.mayMatch((int) folded)) {
+          if (prefilter.verify(data, i, lineStart, Math.min(length, lineStart + limit)) >= 0) {
+            found = i;
+            foundLineStart = lineStart;
+          }
+        }
+        int at = i + 4;
+        if (found < 0 && at >= resume && prefilter.mayMatch((int) (folded >>> 32))) {
+          long before = zero & 0xFFFFFFFFL;
+          int start =
+              before == 0 ? lineStart : i + ((63 - Long.numberOfLeadingZeros(before)) >>> 3) + 1;
+          if (prefilter.verify(data, at, start, Math.min(length, start + limit)) >= 0) {
+            found = at;
+            foundLineStart = start;
+          }
+        }
+        if (found >= 0) {
+          long after = zero & (-1L << ((found - i) << 3));
+          if (after != 0) {
+            int end = i + (Long.numberOfTrailingZeros(after) >>> 3);
+            chunk.span(foundLineStart, end);
+            resume = end + 1;
+          } else {
+            open = foundLineStart;
+          }
+        }
+      }
       if (zero != 0) {
         lines += Long.bitCount(zero);
         int first = i + (Long.numberOfTrailingZeros(zero) >>> 3);
@@ -244,54 +323,90 @@ public final class LogScanner {
         lineStart = i + ((63 - Long.numberOfLeadingZeros(zero)) >>> 3) + 1;
       }
     }
-    for (; i < length; i++) {
-      if (data[i] == '\n') {
-        if (i - lineStart > limit) {
-          truncated++;
-        }
-        lines++;
-        lineStart = i + 1;
+    chunk.lines = lines;
+    chunk.truncated = truncated;
+  }
+
+  /**
+   * The general path, line by line, for a catalog with an anchor shorter than the fast path needs
+   * or a pattern without any anchor.
+   */
+  static void scanLines(Chunk chunk, Prefilter prefilter, int limit) {
+    byte[] data = chunk.data;
+    int length = chunk.length;
+    long lines = 0;
+    long truncated = chunk.cutLongLine ? 1 : 0;
+    int start = 0;
+    while (start < length) {
+      int end = indexOf(data, (byte) '\n', start, length);
+      lines++;
+      if (end - start > limit) {
+        truncated++;
       }
+      if (prefilter.find(data, start, Math.min(end, start + limit)) >= 0) {
+        chunk.span(start, end);
+      }
+      start = end + 1;
     }
     chunk.lines = lines;
     chunk.truncated = truncated;
   }
 
-  private void findCandidates(Chunk chunk) {
-    byte[] data = chunk.data;
-    int length = chunk.length;
-    int position = 0;
-    while (position < length) {
-      int anchorEnd = prefilter.findAnchorEnd(data, position, length);
-      if (anchorEnd < 0) {
-        break;
-      }
-      int start = anchorEnd - 1;
-      while (start > position && data[start - 1] != '\n') {
-        start--;
-      }
-      int end = indexOf(data, (byte) '\n', anchorEnd - 1, length);
-      if (chunk.spanCount * 2 + 2 > chunk.spans.length) {
-        chunk.spans = java.util.Arrays.copyOf(chunk.spans, chunk.spans.length * 2);
-      }
-      chunk.spans[chunk.spanCount * 2] = start;
-      chunk.spans[chunk.spanCount * 2 + 1] = end;
-      chunk.spanCount++;
-      position = end + 1;
+  /** Decodes each candidate's first {@code limit} bytes, reads its clock, computes its key. */
+  private static void prepare(Chunk chunk, int limit) {
+    int count = chunk.spanCount;
+    if (chunk.texts.length < count) {
+      int size = Math.max(count, chunk.texts.length * 2);
+      chunk.texts = new String[size];
+      chunk.keys = new String[size];
+      chunk.clocks = new int[size * CLOCK_FIELDS];
     }
+    byte[] data = chunk.data;
+    byte[] scratch = new byte[Math.min(limit, CHUNK_BYTES) + 1];
+    LineClock.Reading reading = new LineClock.Reading();
+    for (int k = 0; k < count; k++) {
+      int start = chunk.spans[k * 2];
+      int end = Math.min(chunk.spans[k * 2 + 1], start + limit);
+      if (end > start && data[end - 1] == '\r') {
+        end--;
+      }
+      String text = new String(data, start, end - start, StandardCharsets.UTF_8);
+      String key = cacheKey(data, start, end, text, scratch);
+      if (key == null) {
+        key = cacheKey(text); // not plain ASCII: the decoded text decides
+      }
+      key.hashCode(); // computed here, on the scanner thread; the String keeps it
+      chunk.texts[k] = text;
+      chunk.keys[k] = key;
+      int at = k * CLOCK_FIELDS;
+      if (LineClock.read(text, reading)) {
+        chunk.clocks[at] = 1;
+        chunk.clocks[at + 1] = reading.year;
+        chunk.clocks[at + 2] = reading.month;
+        chunk.clocks[at + 3] = reading.day;
+        chunk.clocks[at + 4] = secondOfDay(reading);
+        chunk.clocks[at + 5] = reading.nanos;
+        chunk.clocks[at + 6] =
+            reading.offsetSeconds == null ? NO_OFFSET : reading.offsetSeconds.intValue();
+      } else {
+        chunk.clocks[at] = 0;
+      }
+    }
+  }
+
+  /** Hours, minutes and seconds in seconds; a leap second (:60) counts as :59. */
+  private static int secondOfDay(LineClock.Reading reading) {
+    return reading.hour * 3600 + reading.minute * 60 + Math.min(reading.second, 59);
   }
 
   private void consume(Chunk chunk, Tally tally, BlockingQueue<byte[]> pool) {
     tally.lines += chunk.lines;
     tally.truncated += chunk.truncated;
-    int limit = options.maxLineBytes();
+    int[] clocks = chunk.clocks;
     for (int k = 0; k < chunk.spanCount; k++) {
-      int start = chunk.spans[k * 2];
-      int end = Math.min(chunk.spans[k * 2 + 1], start + limit);
-      if (end > start && chunk.data[end - 1] == '\r') {
-        end--;
-      }
-      tally.candidate(new String(chunk.data, start, end - start, StandardCharsets.UTF_8));
+      tally.candidate(chunk.keys[k], chunk.texts[k], clocks, k * CLOCK_FIELDS);
+      chunk.texts[k] = null;
+      chunk.keys[k] = null;
     }
     chunk.spanCount = 0;
     pool.add(chunk.data);
@@ -318,8 +433,25 @@ public final class LogScanner {
   // ---------------------------------------------------------------------------------------------
   // Classification and counting (calling thread only)
 
-  /** What the catalog said about one normalised message. */
-  private record Verdict(RootCause cause, String ruleId, String innermost) {}
+  /**
+   * What the catalog said about one normalised message, and where its lines are counted once the
+   * first of them was: the innermost-error counter of a text never changes once chosen (the map
+   * only grows, and a text refused for want of room is refused for good).
+   */
+  private static final class Verdict {
+    final RootCause cause;
+    final String ruleId;
+    final String innermost;
+    CauseTally tally;
+    long[] ruleCounter;
+    long[] innermostCounter; // null with tally set: counted as "other"
+
+    Verdict(RootCause cause, String ruleId, String innermost) {
+      this.cause = cause;
+      this.ruleId = ruleId;
+      this.innermost = innermost;
+    }
+  }
 
   private static final Verdict NOT_A_FAILURE = new Verdict(null, null, null);
 
@@ -327,9 +459,9 @@ public final class LogScanner {
   static final class Tally {
     final ScanOptions options;
     final CauseCatalog catalog;
+    final long bucketSeconds;
     final Map<String, Verdict> cache = new HashMap<>();
     final Map<RootCause, CauseTally> causes = new EnumMap<>(RootCause.class);
-    final LineClock.Reading reading = new LineClock.Reading();
     long lines;
     long truncated;
     long candidates;
@@ -340,15 +472,20 @@ public final class LogScanner {
     int previousMonth = -1;
     int rollovers;
     boolean yearless;
+    // the last date turned into days, since consecutive lines mostly share one
+    int lastYear = Integer.MIN_VALUE;
+    int lastMonth;
+    int lastDay;
+    long lastEpochDay;
 
     Tally(ScanOptions options, CauseCatalog catalog) {
       this.options = options;
       this.catalog = catalog;
+      this.bucketSeconds = options.bucket().toSeconds();
     }
 
-    void candidate(String line) {
+    void candidate(String key, String line, int[] clocks, int at) {
       candidates++;
-      String key = cacheKey(line);
       Verdict verdict = cache.get(key);
       if (verdict == null) {
         verdict = classify(line);
@@ -357,22 +494,33 @@ public final class LogScanner {
         }
         cache.put(key, verdict);
       }
-      if (verdict.cause() == null) {
+      if (verdict.cause == null) {
         return;
       }
       matched++;
-      CauseTally cause = causes.computeIfAbsent(verdict.cause(), c -> new CauseTally());
+      CauseTally cause = verdict.tally;
+      if (cause == null) {
+        cause = causes.computeIfAbsent(verdict.cause, c -> new CauseTally());
+        verdict.tally = cause;
+        verdict.ruleCounter = cause.rules.computeIfAbsent(verdict.ruleId, r -> new long[1]);
+        verdict.innermostCounter = cause.innermostCounter(verdict.innermost, options);
+      }
       cause.count++;
-      cause.rules.merge(verdict.ruleId(), 1L, Long::sum);
-      cause.innermost(verdict.innermost(), options.maxInnermostPerCause());
-      if (!LineClock.read(line, reading)) {
+      verdict.ruleCounter[0]++;
+      if (verdict.innermostCounter != null) {
+        verdict.innermostCounter[0]++;
+      } else {
+        cause.otherInnermost++;
+      }
+      if (clocks[at] == 0) {
         undated++;
         return;
       }
-      long seconds = epochSeconds(reading);
-      cause.seen(seconds, reading.nanos, reading.year >= 0, reading.offsetSeconds);
-      long width = options.bucket().toSeconds();
-      cause.buckets.merge(Math.floorDiv(seconds, width) * width, 1L, Long::sum);
+      int year = clocks[at + 1];
+      int offset = clocks[at + 6];
+      long seconds = epochSeconds(year, clocks[at + 2], clocks[at + 3], clocks[at + 4]);
+      cause.seen(seconds, clocks[at + 5], year >= 0, offset == NO_OFFSET ? null : offset);
+      cause.bucket(Math.floorDiv(seconds, bucketSeconds) * bucketSeconds);
     }
 
     private Verdict classify(String line) {
@@ -390,23 +538,26 @@ public final class LogScanner {
      * (2000 plus the New Year crossings seen so far, a leap year so that Feb 29 stays valid) that
      * {@link #summary} replaces.
      */
-    private long epochSeconds(LineClock.Reading r) {
-      int year = r.year;
+    private long epochSeconds(int readYear, int month, int day, int secondOfDay) {
+      int year = readYear;
       if (year < 0) {
         yearless = true;
-        if (previousMonth > 0 && r.month < previousMonth - 6) {
+        if (previousMonth > 0 && month < previousMonth - 6) {
           rollovers++;
         }
-        previousMonth = r.month;
+        previousMonth = month;
         year = STAND_IN_YEAR + rollovers;
       } else if (isoYear < 0) {
         isoYear = year;
       }
-      int day = Math.min(r.day, java.time.YearMonth.of(year, r.month).lengthOfMonth());
-      return java.time.LocalDate.of(year, r.month, day).toEpochDay() * 86400L
-          + r.hour * 3600L
-          + r.minute * 60L
-          + Math.min(r.second, 59);
+      if (year != lastYear || month != lastMonth || day != lastDay) {
+        int valid = Math.min(day, YearMonth.of(year, month).lengthOfMonth());
+        lastEpochDay = LocalDate.of(year, month, valid).toEpochDay();
+        lastYear = year;
+        lastMonth = month;
+        lastDay = day;
+      }
+      return lastEpochDay * 86400L + secondOfDay;
     }
 
     LogSummary summary(String name, long bytes) {
@@ -455,20 +606,33 @@ public final class LogScanner {
     boolean lastHasYear;
     Integer lastOffset;
     final java.util.TreeMap<Long, Long> buckets = new java.util.TreeMap<>();
-    final Map<String, Long> rules = new java.util.TreeMap<>();
+    // the bucket lines are being counted into, moved into `buckets` when another one starts
+    long currentBucket;
+    long currentBucketCount;
+    final Map<String, long[]> rules = new java.util.TreeMap<>();
     final Map<String, long[]> innermost = new java.util.LinkedHashMap<>();
     long otherInnermost;
 
-    void innermost(String text, int limit) {
+    /**
+     * The counter of an innermost error text, made when there is room; null when the cause already
+     * keeps {@link ScanOptions#maxInnermostPerCause()} other texts.
+     */
+    long[] innermostCounter(String text, ScanOptions options) {
       long[] counter = innermost.get(text);
-      if (counter == null) {
-        if (innermost.size() >= limit) {
-          otherInnermost++;
-          return;
-        }
-        innermost.put(text, counter = new long[1]);
+      if (counter == null && innermost.size() < options.maxInnermostPerCause()) {
+        counter = new long[1];
+        innermost.put(text, counter);
       }
-      counter[0]++;
+      return counter;
+    }
+
+    void bucket(long start) {
+      if (currentBucketCount > 0 && start != currentBucket) {
+        buckets.merge(currentBucket, currentBucketCount, Long::sum);
+        currentBucketCount = 0;
+      }
+      currentBucket = start;
+      currentBucketCount++;
     }
 
     void seen(long seconds, int nanos, boolean hasYear, Integer offset) {
@@ -487,6 +651,10 @@ public final class LogScanner {
     }
 
     CauseSummary summary(RootCause cause, Integer year) {
+      if (currentBucketCount > 0) {
+        buckets.merge(currentBucket, currentBucketCount, Long::sum);
+        currentBucketCount = 0;
+      }
       LogTime first =
           firstSeconds == Long.MAX_VALUE
               ? null
@@ -502,6 +670,10 @@ public final class LogScanner {
             new TimeBucket(
                 time(bucket.getKey(), 0, firstHasYear, firstOffset, year), bucket.getValue()));
       }
+      Map<String, Long> ruleCounts = new java.util.TreeMap<>();
+      for (Map.Entry<String, long[]> rule : rules.entrySet()) {
+        ruleCounts.put(rule.getKey(), rule.getValue()[0]);
+      }
       List<InnermostError> errors = new ArrayList<>();
       for (Map.Entry<String, long[]> entry : innermost.entrySet()) {
         errors.add(new InnermostError(entry.getKey(), entry.getValue()[0]));
@@ -511,7 +683,8 @@ public final class LogScanner {
               a.count() != b.count()
                   ? Long.compare(b.count(), a.count())
                   : a.text().compareTo(b.text()));
-      return new CauseSummary(cause, count, first, last, histogram, rules, errors, otherInnermost);
+      return new CauseSummary(
+          cause, count, first, last, histogram, ruleCounts, errors, otherInnermost);
     }
 
     private static LogTime time(
@@ -648,6 +821,123 @@ public final class LogScanner {
   }
 
   private static boolean isHex(char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+  }
+
+  /**
+   * {@link #cacheKey(String)} of the ASCII line {@code data[from, to)}, computed on the bytes with
+   * the same steps in the same order, so that it equals the key of the decoded line; null when the
+   * line has a byte outside ASCII (decoding then decides). {@code text} is the line decoded (for an
+   * ASCII line, the same characters; its searches run on the JDK's vectorised {@code indexOf});
+   * {@code scratch} holds at least {@code to - from} bytes.
+   */
+  static String cacheKey(byte[] data, int from, int to, String text, byte[] scratch) {
+    int i = from;
+    for (; i + 8 <= to; i += 8) {
+      if (((long) LONGS.get(data, i) & HIGH) != 0) {
+        return null;
+      }
+    }
+    for (; i < to; i++) {
+      if (data[i] < 0) {
+        return null;
+      }
+    }
+    int start = from;
+    int journal = indexOf(data, from, Math.min(to, from + 160 + 2), JOURNAL_END);
+    if (journal >= 0) {
+      start = journal + 3;
+    }
+    int klog = indexOf(data, start, Math.min(to, start + 90 + 1), KLOG_END);
+    if (klog >= 0 && start + 1 < to) {
+      byte severity = data[start];
+      if ((severity == 'I' || severity == 'W' || severity == 'E' || severity == 'F')
+          && data[start + 1] >= '0'
+          && data[start + 1] <= '9') {
+        start = klog + 2;
+      }
+    }
+    int length = 0;
+    i = start;
+    while (i < to) {
+      byte c = data[i];
+      if ((c == 't' || c == 'p') && (i == start || data[i - 1] == ' ')) {
+        int skip = skipField(data, i, to);
+        if (skip > i) {
+          i = skip;
+          continue;
+        }
+      }
+      if (isHex(c)) {
+        int j = i;
+        int digits = 0;
+        while (j < to && (isHex(data[j]) || (data[j] == '-' && j + 1 < to && isHex(data[j + 1])))) {
+          digits += data[j] == '-' ? 0 : 1;
+          j++;
+        }
+        if (digits >= 16 && (j - i == digits || (j - i == 36 && digits == 32))) {
+          scratch[length++] = '#';
+        } else {
+          System.arraycopy(data, i, scratch, length, j - i);
+          length += j - i;
+        }
+        i = j;
+        continue;
+      }
+      scratch[length++] = c;
+      i++;
+    }
+    String key = new String(scratch, 0, length, StandardCharsets.ISO_8859_1);
+    String pod = podName(text);
+    if (pod != null && pod.length() >= 3) {
+      return key.replace(pod, "<pod>");
+    }
+    return key;
+  }
+
+  private static final byte[] JOURNAL_END = {']', ':', ' '};
+  private static final byte[] KLOG_END = {']', ' '};
+  private static final byte[][] VOLATILE_FIELD_BYTES = {
+    "time=\"".getBytes(StandardCharsets.US_ASCII),
+    "pod=\"".getBytes(StandardCharsets.US_ASCII),
+    "podUID=\"".getBytes(StandardCharsets.US_ASCII),
+    "podSandboxID=\"".getBytes(StandardCharsets.US_ASCII)
+  };
+
+  /** {@link #skipField(String, int)} on ASCII bytes. */
+  private static int skipField(byte[] data, int i, int to) {
+    for (byte[] field : VOLATILE_FIELD_BYTES) {
+      if (startsWith(data, i, to, field)) {
+        int close = indexOf(data, (byte) '"', i + field.length, to);
+        return close < 0 ? i : close + 1;
+      }
+    }
+    return i;
+  }
+
+  /** The first index in {@code [from, to)} where {@code needle} starts and wholly fits, or -1. */
+  private static int indexOf(byte[] data, int from, int to, byte[] needle) {
+    for (int i = from; i + needle.length <= to; i++) {
+      if (startsWith(data, i, to, needle)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static boolean startsWith(byte[] data, int at, int to, byte[] prefix) {
+    if (at + prefix.length > to) {
+      return false;
+    }
+    for (int k = 0; k < prefix.length; k++) {
+      if (data[at + k] != prefix[k]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isHex(byte c) {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
   }
 

@@ -5,7 +5,6 @@ import dev.podnet.classify.CauseCatalog;
 import dev.podnet.classify.RulePattern;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -26,9 +25,14 @@ import java.util.Set;
  * sign) lower-cases to {@code k} and {@code U+0130} to {@code i}, which a byte comparison does not
  * see; no runtime prints them in its own error texts.
  *
- * <p>The search is Wu–Manber over case-folded two-byte blocks: a shift table skips ahead by up to
- * the shortest anchor's length minus one, and only a zero shift verifies the anchors of that block.
- * After a hit the rest of the line is skipped.
+ * <p>The search samples: it reads one four-byte gram every four bytes, makes its capitals small
+ * letters and tests a bit set of the grams the anchors have at those offsets. An anchor of seven
+ * bytes or more always holds one sampled gram whole, at one of four consecutive offsets, so each
+ * anchor registers the four grams of its rarest seven-byte window (with every byte that folds to a
+ * space where it has a space). Only a set bit looks the gram up and compares the anchors that have
+ * it, byte by byte. Unlike a skip loop (Wu–Manber, tried before), no load waits for the one before
+ * it, so the processor overlaps them; and the samples fit into the newline-counting pass over
+ * 8-byte words, so each byte is read once.
  */
 final class Prefilter {
 
@@ -105,14 +109,22 @@ final class Prefilter {
           "parse",
           "default");
 
-  private static final int BLOCK = 3;
   private static final int SHORT = 10;
 
-  /** Size of the block hash; smaller tables (tried: 10 to 14 bits) collide more and run slower. */
-  private static final int TABLE = 1 << 16;
+  /** Bytes per sampled gram: one little-endian {@code int} of the input. */
+  static final int GRAM = 4;
 
-  private static final int HASH_MASK = TABLE - 1;
+  /**
+   * The sampling stride of the fast path: with anchors of at least {@code 2 * GRAM - 1} bytes, a
+   * gram read every {@code GRAM} bytes always lands wholly inside any occurrence.
+   */
+  static final int STRIDE = 4;
+
+  private static final int HASH_MULTIPLIER = 0x9E3779B1;
   private static final byte[] FOLD = new byte[256];
+
+  /** Every byte that {@link #FOLD} makes a space: the gram fold leaves them as they are. */
+  private static final byte[] SPACE_VARIANTS;
 
   static {
     for (int i = 0; i < 256; i++) {
@@ -124,14 +136,48 @@ final class Prefilter {
     }
     FOLD[0x7f] = ' ';
     FOLD['\n'] = '\n';
+    java.util.TreeSet<Integer> variants = new java.util.TreeSet<>();
+    for (int i = 0; i < 256; i++) {
+      if (FOLD[i] == ' ') {
+        variants.add(i);
+      }
+    }
+    SPACE_VARIANTS = new byte[variants.size()];
+    int k = 0;
+    for (int variant : variants) {
+      SPACE_VARIANTS[k++] = (byte) variant;
+    }
   }
 
   private final List<String> anchors;
   private final boolean everyLine;
   private final int minLength;
-  private final byte[] shift;
-  private final byte[][][] bucketPatterns;
-  private final int[][] bucketOffsets;
+
+  /** Bytes per gram: {@link #GRAM}, or the shortest anchor's length when that is shorter. */
+  private final int gram;
+
+  /** Distance between sampled grams; {@link #STRIDE} on the fast path. */
+  private final int stride;
+
+  private final int gramMask;
+  private final byte[][] patterns;
+
+  /** Bit set over hashed grams: clear means no anchor has that gram where it is sampled. */
+  private final long[] bitmap;
+
+  private final int hashShift;
+
+  /** Open addressing from a folded gram to its entries; {@code slotGrams} holds the gram. */
+  private final int[] slotGrams;
+
+  private final int[] slotFirst;
+  private final int[] slotCount;
+  private final int slotMask;
+
+  /** Entry k: anchor {@code entryAnchor[k]} has the gram at offset {@code entryOffset[k]}. */
+  private final int[] entryAnchor;
+
+  private final int[] entryOffset;
 
   private Prefilter(List<String> anchors, boolean everyLine) {
     this.anchors = List.copyOf(anchors);
@@ -140,73 +186,176 @@ final class Prefilter {
     for (String anchor : anchors) {
       min = Math.min(min, anchor.length());
     }
-    this.minLength = everyLine ? 0 : min;
-    this.shift = new byte[TABLE];
-    this.bucketPatterns = new byte[TABLE][][];
-    this.bucketOffsets = new int[TABLE][];
-    if (everyLine) {
-      return;
-    }
-    int defaultShift = minLength - BLOCK + 1;
-    Arrays.fill(shift, (byte) defaultShift);
-    List<List<byte[]>> buckets = new ArrayList<>();
-    List<List<Integer>> offsets = new ArrayList<>();
-    for (int i = 0; i < TABLE; i++) {
-      buckets.add(null);
-      offsets.add(null);
-    }
-    for (String anchor : anchors) {
-      byte[] bytes = anchor.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII);
-      int window = rarestWindow(bytes, minLength);
-      for (int q = window + BLOCK - 1; q < window + minLength; q++) {
-        int distance = window + minLength - 1 - q;
-        for (int block : rawBlocks(bytes[q - 2], bytes[q - 1], bytes[q])) {
-          if (distance < shift[block]) {
-            shift[block] = (byte) distance;
-          }
-        }
+    this.minLength = everyLine || anchors.isEmpty() ? 0 : min;
+    this.gram = Math.max(1, Math.min(GRAM, minLength));
+    this.stride = Math.max(1, Math.min(STRIDE, minLength - gram + 1));
+    this.gramMask = gram == 4 ? -1 : (1 << (8 * gram)) - 1;
+    this.patterns = new byte[anchors.size()][];
+    // One long per (gram, anchor, offset), gram in the high half; sorted, equal grams are adjacent.
+    long[] packed = new long[64];
+    int count = 0;
+    for (int a = 0; a < anchors.size(); a++) {
+      byte[] bytes = anchors.get(a).toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII);
+      patterns[a] = bytes;
+      if (everyLine) {
+        continue;
       }
-      int end = window + minLength;
-      for (int last : rawBlocks(bytes[end - 3], bytes[end - 2], bytes[end - 1])) {
-        if (buckets.get(last) == null) {
-          buckets.set(last, new ArrayList<>());
-          offsets.set(last, new ArrayList<>());
+      // Any `stride` consecutive gram offsets contain the one a sample lands on; take the rarest.
+      int window = rarestWindow(bytes, gram, stride);
+      for (int offset = window; offset < window + stride; offset++) {
+        int[] variants = gramVariants(bytes, offset, gram);
+        if (count + variants.length > packed.length) {
+          packed =
+              java.util.Arrays.copyOf(packed, Math.max(packed.length * 2, count + variants.length));
         }
-        if (!buckets.get(last).contains(bytes)) {
-          buckets.get(last).add(bytes);
-          offsets.get(last).add(window);
+        for (int folded : variants) {
+          packed[count++] = (long) folded << 32 | (long) a << 16 | offset;
         }
       }
     }
-    for (int i = 0; i < TABLE; i++) {
-      if (buckets.get(i) != null) {
-        bucketPatterns[i] = buckets.get(i).toArray(new byte[0][]);
-        bucketOffsets[i] = offsets.get(i).stream().mapToInt(Integer::intValue).toArray();
+    java.util.Arrays.sort(packed, 0, count);
+    int distinct = 0;
+    for (int k = 0; k < count; k++) {
+      if (k == 0 || packed[k] >>> 32 != packed[k - 1] >>> 32) {
+        distinct++;
       }
     }
+    // About 32 bits per gram keeps a random gram's chance to pass near 3%; at least 32 Kib, at
+    // most 256 Kib (32 KiB: the bit set stays in the first-level cache).
+    int bits = Integer.highestOneBit(Math.max(1, distinct) * 32 - 1) << 1;
+    bits = Math.max(1 << 15, Math.min(1 << 18, bits));
+    this.bitmap = new long[bits >>> 6];
+    this.hashShift = 32 - Integer.numberOfTrailingZeros(bits);
+    int slots = Integer.highestOneBit(Math.max(1, distinct) * 2 - 1) << 1;
+    this.slotGrams = new int[slots];
+    this.slotFirst = new int[slots];
+    this.slotCount = new int[slots];
+    this.slotMask = slots - 1;
+    this.entryAnchor = new int[count];
+    this.entryOffset = new int[count];
+    int slot = -1;
+    for (int k = 0; k < count; k++) {
+      int folded = (int) (packed[k] >>> 32);
+      if (k == 0 || folded != (int) (packed[k - 1] >>> 32)) {
+        int hash = hash(folded);
+        bitmap[hash >>> 6] |= 1L << hash;
+        slot = hash & slotMask;
+        while (slotCount[slot] != 0) {
+          slot = (slot + 1) & slotMask;
+        }
+        slotGrams[slot] = folded;
+        slotFirst[slot] = k;
+      }
+      slotCount[slot]++;
+      entryAnchor[k] = (int) (packed[k] >>> 16 & 0xffff);
+      entryOffset[k] = (int) (packed[k] & 0xffff);
+    }
+  }
+
+  /**
+   * Every value that {@code gram} input bytes, read as a little-endian int and folded by {@link
+   * #foldCase}, can have where they fold to the anchor's bytes at {@code offset}: one for a letter
+   * (its lower case), one for any other byte, and one for each byte that folds to a space.
+   */
+  private static int[] gramVariants(byte[] anchor, int offset, int gram) {
+    int[] values = {0};
+    for (int k = 0; k < gram; k++) {
+      byte b = anchor[offset + k];
+      byte[] options = b == ' ' ? SPACE_VARIANTS : new byte[] {b};
+      int[] extended = new int[values.length * options.length];
+      int n = 0;
+      for (int value : values) {
+        for (byte option : options) {
+          extended[n++] = value | (option & 0xff) << (8 * k);
+        }
+      }
+      values = extended;
+    }
+    return values;
+  }
+
+  private int hash(int folded) {
+    return (folded * HASH_MULTIPLIER) >>> hashShift;
   }
 
   /** English letters from most to least frequent; a rough stand-in for log text statistics. */
   private static final String LETTER_FREQUENCY = "etaoinsrhldcumfpgwybvkxjqz";
 
   /**
-   * Where in an anchor to put the search window of {@code m} bytes: where its trigrams are rarest,
-   * so that ordinary text seldom stops the skip loop (a window on "network" stops at every
-   * "network" of the chatter; one on "for sandbox" rarely does).
+   * Ordinary kubelet, containerd and CRI-O chatter, in the shapes those components print (lower
+   * case): the grams that occur here are the ones that would stop the search on healthy nodes.
    */
-  private static int rarestWindow(byte[] anchor, int m) {
-    int best = 0;
-    int bestScore = Integer.MIN_VALUE;
-    for (int o = 0; o + m <= anchor.length; o++) {
-      int score = 0;
-      for (int q = o; q < o + m; q++) {
-        score += rarity(anchor[q]);
+  private static final byte[] CHATTER =
+      ("nov 20 09:35:02 worker-1 kubelet[1187]: i1120 09:35:02.412311 1187 kubelet.go:2457]"
+              // the journal header starts every line: host names count several times
+              + " worker-2 kubelet[ node-1 containerd[ k8s-worker-3 crio[ worker-4 kubelet["
+              + " master-0 kubelet[ control-plane containerd[ ip-10-0-1-23.ec2.internal kubelet["
+              + " \"syncloop (pleg): event for pod\" pod=\"kube-system/coredns-5d78c9869d-x\""
+              + " event={\"id\":\"5705b877\",\"type\":\"containerstarted\",\"data\":\"347\"}"
+              + " \"syncloop update\" source=\"api\" pods=[\"default/web-1\"]"
+              + " reconciler_common.go:258] \"operationexecutor.mountvolume started for volume"
+              + " \\\"kube-api-access-ca376\\\" (uniquename: \\\"kubernetes.io/projected/d72c\")"
+              + " pod \\\"ingest\\\" (uid: \\\"d72c\\\") \" pod=\"web/ingest\""
+              + " operation_generator.go:721] \"mountvolume.setup succeeded for volume\""
+              + " pod_startup_latency_tracker.go:102] \"observed pod startup duration\""
+              + " podstartsloduration=1.743 podstarte2eduration=\"5.0s\""
+              + " prober.go:107] \"probe failed\" probetype=\"readiness\" containername=\"app\""
+              + " output=\"get \\\"http://10.244.3.17:8080/healthz\\\": context deadline exceeded\""
+              + " kuberuntime_manager.go:1013] \"creating container in pod\" containertype=\"init\""
+              + " generic.go:334] \"generic (pleg): container finished\" exitcode=0"
+              + " containerd[812]: time=\"2026-11-20t09:35:02.412311123z\" level=info"
+              + " msg=\"runpodsandbox for &podsandboxmetadata{name:web-1,uid:d72c,namespace:default,"
+              + "attempt:0,} returns sandbox id \\\"d982c2afb3\\\"\""
+              + " msg=\"createcontainer within sandbox \\\"d982\\\" for container"
+              + " &containermetadata{name:app,attempt:0,}\" msg=\"startcontainer for \\\"28b7\\\""
+              + " returns successfully\" msg=\"pulling image \\\"docker.io/library/nginx:1.25\\\"\""
+              + " msg=\"imagecreate event name:\\\"registry.k8s.io/pause:3.9\\\"\""
+              + " msg=\"stopcontainer for \\\"28b7\\\" with timeout 30 (s)\""
+              + " msg=\"shim disconnected\" id=28b7 namespace=k8s.io"
+              + " crio[900]: time=\"2026-11-20 09:35:02.1+00:00\" level=info msg=\"checking image"
+              + " status: registry.k8s.io/pause:3.9\" id=4a1 name=/runtime.v1.imageservice/imagestatus")
+          .getBytes(StandardCharsets.ISO_8859_1);
+
+  /** How often a gram (folded like the search folds) occurs in {@link #CHATTER}. */
+  private static final java.util.Map<Integer, Integer> CHATTER_GRAMS = new java.util.HashMap<>();
+
+  static {
+    for (int i = 0; i + GRAM <= CHATTER.length; i++) {
+      int value = 0;
+      for (int k = 0; k < GRAM; k++) {
+        value |= (CHATTER[i + k] & 0xff) << (8 * k);
       }
-      score +=
-          4 * (rarity(anchor[o + m - 3]) + rarity(anchor[o + m - 2]) + rarity(anchor[o + m - 1]));
-      if (score > bestScore) {
-        bestScore = score;
-        best = o;
+      CHATTER_GRAMS.merge(value, 1, Integer::sum);
+    }
+  }
+
+  /**
+   * Where in an anchor to put the {@code stride} consecutive sampled grams: where ordinary text
+   * least often passes the bit set. Grams seen in {@link #CHATTER} cost the most (those of
+   * "network" and "sandbox" occur all over a healthy node's log); among the rest, grams of rarer
+   * letters win, and a space costs a little (it stands for 33 bytes, so 33 grams).
+   */
+  private static int rarestWindow(byte[] anchor, int gram, int stride) {
+    int best = 0;
+    long bestCost = Long.MAX_VALUE;
+    for (int window = 0; window + stride + gram - 1 <= anchor.length; window++) {
+      long cost = 0;
+      for (int offset = window; offset < window + stride; offset++) {
+        int value = 0;
+        int letters = 0;
+        int spaces = 0; // each adds 32 more grams to the bit set
+        for (int k = 0; k < gram; k++) {
+          byte b = anchor[offset + k];
+          spaces += b == ' ' ? 1 : 0;
+          value |= (b & 0xff) << (8 * k);
+          letters += 26 - rarity(b);
+        }
+        Integer seen = gram == GRAM ? CHATTER_GRAMS.get(value) : null;
+        cost += (seen == null ? 0 : 1000L * seen) + letters + 30L * spaces;
+      }
+      if (cost < bestCost) {
+        bestCost = cost;
+        best = window;
       }
     }
     return best;
@@ -221,32 +370,6 @@ final class Prefilter {
       return 0;
     }
     return b >= '0' && b <= '9' ? 12 : 20;
-  }
-
-  /**
-   * The hashes of every raw three-byte sequence that folds to the given folded bytes, so that the
-   * search loop hashes raw bytes and folds only to verify.
-   */
-  private static List<Integer> rawBlocks(byte first, byte second, byte third) {
-    List<Integer> blocks = new ArrayList<>();
-    for (int a : rawBytes(first)) {
-      for (int b : rawBytes(second)) {
-        for (int c : rawBytes(third)) {
-          blocks.add(block(a, b, c));
-        }
-      }
-    }
-    return blocks;
-  }
-
-  private static List<Integer> rawBytes(byte folded) {
-    List<Integer> raw = new ArrayList<>();
-    for (int i = 0; i < 256; i++) {
-      if (FOLD[i] == folded) {
-        raw.add(i);
-      }
-    }
-    return raw;
   }
 
   /** The prefilter for a catalog: its derived anchors plus the context words. */
@@ -283,35 +406,90 @@ final class Prefilter {
     return everyLine;
   }
 
+  /** True when the fused scan of {@link LogScanner} can sample one gram per {@link #STRIDE}. */
+  boolean sampled() {
+    return !everyLine && gram == GRAM && stride == STRIDE;
+  }
+
   /**
-   * The first position at or after {@code from} (and before {@code to}) where an anchor ends, or
-   * -1. The anchor starts at or after {@code from}.
+   * Whether the gram read at some position (little-endian, folded by {@link #foldCase}) may belong
+   * to an anchor; false means no anchor occurrence has that gram at a sampled offset.
    */
-  int findAnchorEnd(byte[] data, int from, int to) {
+  boolean mayMatch(int folded) {
+    int hash = (folded * HASH_MULTIPLIER) >>> hashShift;
+    return (bitmap[hash >>> 6] & (1L << hash)) != 0;
+  }
+
+  /**
+   * The start of an anchor occurrence that has its sampled gram at {@code at} and lies wholly in
+   * {@code [from, to)}, or -1.
+   */
+  int verify(byte[] data, int at, int from, int to) {
+    if (at + gram > data.length) {
+      return -1;
+    }
+    int folded = readGram(data, at);
+    int slot = hash(folded) & slotMask;
+    while (slotCount[slot] != 0) {
+      if (slotGrams[slot] == folded) {
+        int first = slotFirst[slot];
+        for (int k = first; k < first + slotCount[slot]; k++) {
+          byte[] pattern = patterns[entryAnchor[k]];
+          int start = at - entryOffset[k];
+          if (start >= from && start + pattern.length <= to && matchesAt(data, start, pattern)) {
+            return start;
+          }
+        }
+        return -1;
+      }
+      slot = (slot + 1) & slotMask;
+    }
+    return -1;
+  }
+
+  private int readGram(byte[] data, int at) {
+    int value = 0;
+    for (int k = 0; k < gram; k++) {
+      int b = data[at + k] & 0xff;
+      value |= (b >= 'A' && b <= 'Z' ? b + 32 : b) << (8 * k);
+    }
+    return value & gramMask;
+  }
+
+  private static final long LOW7 = 0x7F7F7F7F7F7F7F7FL;
+  private static final long HIGH = 0x8080808080808080L;
+
+  /**
+   * Eight bytes with the ASCII capitals made small letters and every other byte left alone, so that
+   * control bytes (which a space in an anchor stands for) stay apart from digits and punctuation.
+   */
+  static long foldCase(long word) {
+    long low = word & LOW7;
+    long atLeastA = low + 0x3F3F3F3F3F3F3F3FL; // high bit set where the byte is >= 'A'
+    long aboveZ = low + 0x2525252525252525L; // high bit set where the byte is > 'Z'
+    long capitals = atLeastA & ~aboveZ & ~word & HIGH;
+    return word | (capitals >>> 2);
+  }
+
+  /**
+   * The start of an anchor occurrence that lies wholly in {@code [from, to)}, or -1; not
+   * necessarily the first one. Samples one gram per stride from {@code from}: any occurrence holds
+   * one of them at an offset the tables know.
+   */
+  int find(byte[] data, int from, int to) {
     if (everyLine) {
       return from < to ? from : -1;
     }
-    final int m = minLength;
-    final byte[] shiftTable = shift;
-    int i = from + m - 1;
-    while (i < to) {
-      int block =
-          ((data[i - 2] & 0xff) << 10 ^ (data[i - 1] & 0xff) << 5 ^ (data[i] & 0xff)) & HASH_MASK;
-      int s = shiftTable[block];
-      if (s != 0) {
-        i += s;
-        continue;
-      }
-      byte[][] patterns = bucketPatterns[block];
-      int[] windows = bucketOffsets[block];
-      for (int k = 0; k < patterns.length; k++) {
-        int start = i - m + 1 - windows[k];
-        int end = start + patterns[k].length;
-        if (start >= from && end <= to && matchesAt(data, start, patterns[k])) {
-          return end;
+    if (minLength == 0) {
+      return -1;
+    }
+    for (int at = from; at + gram <= to; at += stride) {
+      if (mayMatch(readGram(data, at))) {
+        int start = verify(data, at, from, to);
+        if (start >= 0) {
+          return start;
         }
       }
-      i++;
     }
     return -1;
   }
@@ -323,11 +501,6 @@ final class Prefilter {
       }
     }
     return true;
-  }
-
-  /** A 16-bit hash of three raw bytes. */
-  private static int block(int first, int second, int third) {
-    return (first << 10 ^ second << 5 ^ third) & HASH_MASK;
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -10,7 +10,8 @@ import java.time.Duration;
  *     takes it from the file's first ISO timestamp, and without one the times are reported as
  *     month, day and time only
  * @param maxInnermostPerCause distinct innermost errors kept per cause; the rest are counted
- * @param maxLineBytes longer lines are cut to this many bytes (and counted as truncated)
+ * @param maxLineBytes longer lines are cut to this many bytes (and counted as truncated); only the
+ *     part kept is searched and classified; 256 bytes to 512 KiB
  * @param threads scanner threads besides the reading thread; 0 scans on the calling thread
  */
 public record ScanOptions(
@@ -25,13 +26,20 @@ public record ScanOptions(
           64 * 1024,
           Math.min(2, Runtime.getRuntime().availableProcessors()));
 
+  /** The longest line limit: half of the scanner's chunk. */
+  public static final int MAX_LINE_BYTES = 512 * 1024;
+
   public ScanOptions {
     if (bucket == null || bucket.isNegative() || bucket.isZero() || bucket.toSeconds() < 1) {
       throw new IllegalArgumentException("bucket must be at least one second");
     }
-    if (maxInnermostPerCause < 1 || maxLineBytes < 256 || threads < 0) {
+    // Below the scanner's chunk size, so that a line filling a chunk is always a truncated one.
+    if (maxInnermostPerCause < 1
+        || maxLineBytes < 256
+        || maxLineBytes > MAX_LINE_BYTES
+        || threads < 0) {
       throw new IllegalArgumentException(
-          "maxInnermostPerCause >= 1, maxLineBytes >= 256, threads >= 0");
+          "maxInnermostPerCause >= 1, 256 <= maxLineBytes <= 524288, threads >= 0");
     }
   }
 

@@ -118,7 +118,7 @@ class PrefilterPropertyTest {
       lines.add(line);
       String text = new String(line, StandardCharsets.UTF_8);
       Explanation explanation = CATALOG.explain(text);
-      boolean passes = prefilter.findAnchorEnd(line, 0, line.length) >= 0;
+      boolean passes = prefilter.find(line, 0, line.length) >= 0;
       if (explanation.cause() != RootCause.UNKNOWN) {
         classified++;
         rulesSeen.add(explanation.ruleId());
@@ -199,7 +199,7 @@ class PrefilterPropertyTest {
                 + " output=\"Get \\\"http://10.244.3.17:8080/healthz\\\": dial tcp"
                 + " 10.244.3.17:8080: connect: connection refused\"")
             .getBytes(StandardCharsets.UTF_8);
-    assertThat(prefilter.findAnchorEnd(chatter, 0, chatter.length)).isEqualTo(-1);
+    assertThat(prefilter.find(chatter, 0, chatter.length)).isEqualTo(-1);
   }
 
   // ---------------------------------------------------------------------------------------------
