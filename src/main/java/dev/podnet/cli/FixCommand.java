@@ -13,7 +13,12 @@ import picocli.CommandLine.Spec;
       "Fixes what can be fixed safely. Every subcommand plans first and changes",
       "nothing without --apply."
     },
-    subcommands = {})
+    subcommands = {
+      FixNodeCidrCommand.class,
+      FixResumeCommand.class,
+      FixStatusCommand.class,
+      FixReclaimIpsCommand.class
+    })
 final class FixCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

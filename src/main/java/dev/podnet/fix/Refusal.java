@@ -5,8 +5,9 @@ package dev.podnet.fix;
  *
  * @param scope the node name, or {@code cluster}
  * @param id a stable id: {@code managed-node}, {@code no-spare-capacity}, {@code pool-exhausted},
- *     {@code not-node-ipam}, {@code node-not-found}, {@code nothing-to-fix}, {@code
- *     missing-permission}, {@code run-in-progress}
+ *     {@code not-node-ipam}, {@code node-ipam-off}, {@code cluster-cidr-unknown}, {@code
+ *     layers-disagree}, {@code unreplicated-pods}, {@code multiple-pdbs}, {@code node-not-found},
+ *     {@code nothing-to-fix}, {@code missing-permission}, {@code run-in-progress}
  * @param override the flag that lifts the refusal, or empty when none does
  */
 public record Refusal(String scope, String id, String message, String override) {

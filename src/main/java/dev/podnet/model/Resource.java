@@ -45,7 +45,16 @@ public enum Resource {
       "cluster/crds/ippools.whereabouts.cni.cncf.io.json",
       "IPPool",
       "ippools.whereabouts.cni.cncf.io",
-      "/apis/whereabouts.cni.cncf.io/v1alpha1/ippools");
+      "/apis/whereabouts.cni.cncf.io/v1alpha1/ippools"),
+  /**
+   * Read by {@code podnet fix} only (not by the analysis). Servers before 1.21 serve only {@code
+   * policy/v1beta1}; {@link #olderApiPath()} names that list.
+   */
+  PODDISRUPTIONBUDGETS(
+      "cluster/poddisruptionbudgets.json",
+      "PodDisruptionBudget",
+      "poddisruptionbudgets.policy",
+      "/apis/policy/v1/poddisruptionbudgets");
 
   private final String path;
   private final String kind;
@@ -85,5 +94,14 @@ public enum Resource {
   /** The API path that lists it across namespaces. */
   public String apiPath() {
     return apiPath;
+  }
+
+  /**
+   * The list path of an older API version to try when the server answers 404 for {@link
+   * #apiPath()}, or null: PodDisruptionBudgets are {@code policy/v1beta1} only before Kubernetes
+   * 1.21.
+   */
+  public String olderApiPath() {
+    return this == PODDISRUPTIONBUDGETS ? "/apis/policy/v1beta1/poddisruptionbudgets" : null;
   }
 }

@@ -11,22 +11,23 @@ import java.util.Optional;
  * "metadata": {"name", "namespace", "uid", "attempt"}, "state": "SANDBOX_READY" |
  * "SANDBOX_NOTREADY", ...}]}}.
  */
-record Sandboxes(Map<String, Sandbox> byId) {
+public record Sandboxes(Map<String, Sandbox> byId) {
   static final String READY = "SANDBOX_READY";
 
-  Sandboxes {
+  public Sandboxes {
     byId = Map.copyOf(byId);
   }
 
   /** One sandbox: its full 64-hex id, state, and pod. */
-  record Sandbox(String id, String state, String namespace, String name) {
-    boolean ready() {
+  public record Sandbox(String id, String state, String namespace, String name) {
+    /** Whether the runtime reports it {@code SANDBOX_READY}: its network is set up. */
+    public boolean ready() {
       return READY.equals(state);
     }
   }
 
   /** Parses crictl's output; throws with a one-line reason when it is not that shape. */
-  static Sandboxes parse(String json) throws IOException {
+  public static Sandboxes parse(String json) throws IOException {
     Object document = Json.parse(json);
     if (!(document instanceof Map<?, ?>)
         || !(Json.object(document).get("items") instanceof java.util.List<?>)) {
@@ -54,7 +55,7 @@ record Sandboxes(Map<String, Sandbox> byId) {
   /**
    * The sandbox with this container id (host-local records the sandbox id), if the runtime has it.
    */
-  Optional<Sandbox> find(String containerId) {
+  public Optional<Sandbox> find(String containerId) {
     return Optional.ofNullable(byId.get(containerId.strip().toLowerCase(Locale.ROOT)));
   }
 }

@@ -75,6 +75,8 @@ final class JsonWriter {
       generator.writeEndArray();
     } else if (node instanceof Node.Text text) {
       generator.writeString(text.value());
+    } else if (node instanceof Node.Flag flag) {
+      generator.writeBoolean(flag.value());
     } else {
       generator.writeNumber(((Node.Numeric) node).value());
     }

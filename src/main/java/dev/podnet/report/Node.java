@@ -10,7 +10,7 @@ import java.util.function.Function;
  * The ordered tree that both the JSON and the YAML writer print, so that the two formats cannot
  * drift apart: key order is the order fields were added, and absent (null) values are never added.
  */
-sealed interface Node permits Node.Mapping, Node.Sequence, Node.Text, Node.Numeric {
+sealed interface Node permits Node.Mapping, Node.Sequence, Node.Text, Node.Numeric, Node.Flag {
 
   /** An object whose fields keep the order they were added in. */
   record Mapping(List<Field> fields) implements Node {
@@ -32,6 +32,9 @@ sealed interface Node permits Node.Mapping, Node.Sequence, Node.Text, Node.Numer
 
   /** A whole number: counts, exit statuses, the schema version. */
   record Numeric(long value) implements Node {}
+
+  /** A boolean: an option that is on or off. */
+  record Flag(boolean value) implements Node {}
 
   /** A sequence whose items are converted from {@code values} only as they are printed. */
   static <T> Sequence sequence(List<T> values, Function<? super T, ? extends Node> convert) {
@@ -58,6 +61,10 @@ sealed interface Node permits Node.Mapping, Node.Sequence, Node.Text, Node.Numer
 
     MappingBuilder number(String name, long value) {
       return node(name, new Numeric(value));
+    }
+
+    MappingBuilder flag(String name, boolean value) {
+      return node(name, new Flag(value));
     }
 
     MappingBuilder number(String name, Integer value) {

@@ -115,6 +115,8 @@ final class YamlWriter {
       out.append("[]\n");
     } else if (node instanceof Node.Numeric number) {
       out.append(Long.toString(number.value())).append('\n');
+    } else if (node instanceof Node.Flag flag) {
+      out.append(Boolean.toString(flag.value())).append('\n');
     } else {
       String text = ((Node.Text) node).value();
       if (literalBlock(text)) {

@@ -8,8 +8,19 @@ import java.io.File;
  * Resolves the client configuration the way kubectl does: an explicit kubeconfig file, else
  * KUBECONFIG / ~/.kube/config, else the in-cluster service account; with an optional context.
  */
-final class KubeConfigs {
+public final class KubeConfigs {
   private KubeConfigs() {}
+
+  /**
+   * The configuration for a command that writes to the cluster ({@code podnet fix --apply}, {@code
+   * fix resume}); it sets its own retry policy on it.
+   *
+   * @param kubeconfig an explicit kubeconfig file, or null
+   * @param context a kubeconfig context, or null for the current one
+   */
+  public static Config forCommand(String kubeconfig, String context) throws SourceException {
+    return resolve(kubeconfig, context, 1, "");
+  }
 
   /**
    * The configuration to reach the cluster with; podnet owns its retry policy, so fabric8's own

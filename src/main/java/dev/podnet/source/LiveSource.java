@@ -86,9 +86,12 @@ public final class LiveSource implements ClusterSource {
   private String listAll(HttpClient client, ListQuery query, String selector, ItemSink sink)
       throws SourceException {
     Resource resource = query.resource();
+    String apiPath = resource.apiPath();
     String continueToken = null;
+    boolean retryOlder;
     do {
-      StringBuilder url = new StringBuilder(base()).append(resource.apiPath());
+      retryOlder = false;
+      StringBuilder url = new StringBuilder(base()).append(apiPath);
       url.append("?limit=").append(pageSize);
       if (!selector.isEmpty()) {
         url.append("&fieldSelector=").append(encode(selector));
@@ -125,6 +128,15 @@ public final class LiveSource implements ClusterSource {
               + "): "
               + statusMessage(reason);
         }
+        if (code == 404
+            && continueToken == null
+            && resource.olderApiPath() != null
+            && !apiPath.equals(resource.olderApiPath())) {
+          // an older server: the same list under its older API version
+          apiPath = resource.olderApiPath();
+          retryOlder = true;
+          continue;
+        }
         if (code == 404 && resource.optional()) {
           return "the API server does not serve " + resource.plural() + " (not installed)";
         }
@@ -158,7 +170,7 @@ public final class LiveSource implements ClusterSource {
       } catch (IOException e) {
         throw new SourceException(base() + path + ": " + e.getMessage(), e);
       }
-    } while (continueToken != null);
+    } while (continueToken != null || retryOlder);
     return null;
   }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.podnet.model.Resource;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpRequest;
@@ -127,6 +128,12 @@ public final class RawListCopier implements AutoCloseable {
               requests,
               "the API server refused to list " + apiPath + " (HTTP 403 Forbidden)");
         }
+        String older = olderApiPath(apiPath);
+        if (code == 404 && continueToken == null && older != null) {
+          // an older server: the same list under its older API version
+          Outcome outcome = copy(older, optional, consumer);
+          return new Outcome(outcome.items(), requests + outcome.requests(), outcome.refused());
+        }
         if (code == 404 && optional) {
           return new Outcome(
               items, requests, "not served by the API server (HTTP 404: not installed)");
@@ -151,6 +158,16 @@ public final class RawListCopier implements AutoCloseable {
       }
     } while (continueToken != null && !continueToken.isEmpty());
     return new Outcome(items, requests, null);
+  }
+
+  /** The older API version's list path of a resource listed at {@code apiPath}, or null. */
+  private static String olderApiPath(String apiPath) {
+    for (Resource resource : Resource.values()) {
+      if (resource.apiPath().equals(apiPath)) {
+        return resource.olderApiPath();
+      }
+    }
+    return null;
   }
 
   private record Page(long items, String continueToken) {}
