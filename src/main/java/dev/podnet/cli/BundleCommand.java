@@ -22,6 +22,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -45,27 +46,13 @@ final class BundleCommand implements Callable<Integer> {
   @Option(names = "--force", description = "Replace OUT if it exists.")
   boolean force;
 
-  @Option(
-      names = "--kubeconfig",
-      paramLabel = "FILE",
-      description =
-          "Kubeconfig file (default: KUBECONFIG, ~/.kube/config, or the in-cluster service account).")
-  String kubeconfig;
-
-  @Option(names = "--context", paramLabel = "NAME", description = "Kubeconfig context to use.")
-  String context;
+  @Mixin ClusterOptions cluster = new ClusterOptions();
 
   @Option(
       names = "--page-size",
       paramLabel = "N",
       description = "Items per API list page (default: ${DEFAULT-VALUE}).")
   int pageSize = LiveSource.DEFAULT_PAGE_SIZE;
-
-  @Option(
-      names = "--request-timeout",
-      paramLabel = "SECONDS",
-      description = "Give up on an API request after this long (default: ${DEFAULT-VALUE}).")
-  long requestTimeout = 30;
 
   @Option(
       names = "--namespace",
@@ -136,7 +123,8 @@ final class BundleCommand implements Callable<Integer> {
     new SecureRandom().nextBytes(random);
     String runId = HexFormat.of().formatHex(random);
     try (RawListCopier lists =
-            RawListCopier.connect(kubeconfig, context, pageSize, requestTimeout);
+            RawListCopier.connect(
+                cluster.kubeconfig, cluster.context, pageSize, cluster.requestTimeout);
         NodeFileFetcher fetcher =
             nodeFiles ? PodNodeFileFetcher.forCluster(lists, settings(runId)) : null) {
       BundleCollector collector =

@@ -316,7 +316,7 @@ final class FixNodeCidrCommand implements Callable<Integer> {
         plan,
         journalDirGiven ? journalDir : dev.podnet.fix.RunJournal.defaultRoot(),
         journalDirGiven,
-        new FixRuns.Connection(source.kubeconfig, source.context, source.requestTimeout),
+        source.cluster.connection(),
         out);
   }
 }

@@ -11,8 +11,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code podnet fix status RUN}: where a run stands, from its journal alone. */
@@ -33,27 +31,17 @@ import picocli.CommandLine.Spec;
       "4:the journal could not be read"
     })
 final class FixStatusCommand implements Callable<Integer> {
-  @Parameters(
-      index = "0",
-      paramLabel = "RUN",
-      description = "The run id, e.g. 20261120-095830-7f3a9c.")
-  String runId;
-
-  @Option(
-      names = "--journal-dir",
-      paramLabel = "DIR",
-      description = "Where the journals are (default: $PODNET_JOURNAL_DIR or ~/.podnet/runs).")
-  Path journalDir;
+  @Mixin RunOptions run = new RunOptions();
 
   @Mixin OutputOptions output;
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws IOException {
-    Path root = journalDir != null ? journalDir : RunJournal.defaultRoot();
+    Path root = run.root();
     RunJournal journal;
     try {
-      journal = RunJournal.open(root, runId, RunJournal::atomicWrite);
+      journal = RunJournal.open(root, run.runId, RunJournal::atomicWrite);
     } catch (JournalException e) {
       throw new UserError(e.getMessage(), Main.SOURCE_UNREADABLE);
     }
@@ -61,7 +49,7 @@ final class FixStatusCommand implements Callable<Integer> {
         FixStatus.of(
             journal,
             FixRuns.continueCommand(
-                runId, root, journalDir != null, new FixRuns.Connection(null, null, 30)));
+                run.runId, root, run.rootGiven(), new FixRuns.Connection(null, null, 30)));
     PrintWriter out = spec.commandLine().getOut();
     FixStatusRenderer.render(status, output.format(), out, output.color());
     out.flush();

@@ -7,6 +7,7 @@ import dev.podnet.source.SnapshotDirectorySource;
 import dev.podnet.source.SourceException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Where the cluster data comes from: a snapshot, or the live cluster as kubectl would reach it. */
@@ -18,15 +19,7 @@ final class SourceOptions {
           "Read a snapshot (a directory or a .tar.gz of kubectl -o json files) instead of a cluster.")
   Path snapshot;
 
-  @Option(
-      names = "--kubeconfig",
-      paramLabel = "FILE",
-      description =
-          "Kubeconfig file (default: KUBECONFIG, ~/.kube/config, or the in-cluster service account).")
-  String kubeconfig;
-
-  @Option(names = "--context", paramLabel = "NAME", description = "Kubeconfig context to use.")
-  String context;
+  @Mixin ClusterOptions cluster = new ClusterOptions();
 
   @Option(
       names = "--page-size",
@@ -34,17 +27,11 @@ final class SourceOptions {
       description = "Items per API list page (default: ${DEFAULT-VALUE}).")
   int pageSize = LiveSource.DEFAULT_PAGE_SIZE;
 
-  @Option(
-      names = "--request-timeout",
-      paramLabel = "SECONDS",
-      description = "Give up on an API request after this long (default: ${DEFAULT-VALUE}).")
-  long requestTimeout = 30;
-
   /** Opens the chosen source; a problem with it is a one-line error with exit code 4. */
   ClusterSource open() {
     try {
       if (snapshot != null) {
-        if (kubeconfig != null || context != null) {
+        if (cluster.named()) {
           throw new UserError(
               "--snapshot cannot be combined with --kubeconfig or --context", Main.USAGE);
         }
@@ -56,7 +43,8 @@ final class SourceOptions {
         }
         throw new SourceException(snapshot + ": no such snapshot directory or archive");
       }
-      return LiveSource.connect(kubeconfig, context, pageSize, requestTimeout);
+      return LiveSource.connect(
+          cluster.kubeconfig, cluster.context, pageSize, cluster.requestTimeout);
     } catch (SourceException e) {
       throw new UserError(e.getMessage(), Main.SOURCE_UNREADABLE);
     }
