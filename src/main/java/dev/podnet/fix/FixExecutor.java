@@ -44,6 +44,9 @@ public final class FixExecutor {
 
   private static final String KUBELET_RESTART = "systemctl restart kubelet";
 
+  /** How long a re-created kubelet-restart pod is given before it is started once more. */
+  static final Duration RESTART_POD_RETRY = Duration.ofSeconds(30);
+
   private final FixCluster cluster;
   private final RunJournal journal;
   private final FixPlan plan;
@@ -104,6 +107,9 @@ public final class FixExecutor {
     final Instant deadline;
     final Duration timeout;
     int failures;
+
+    /** When this process last started the kubelet-restart pod while waiting, or null. */
+    Instant restartPodCreated;
 
     StepRun(int index, NodePlan node, FixStep step, Instant deadline, Duration timeout) {
       this.index = index;
@@ -801,6 +807,9 @@ public final class FixExecutor {
             "Node " + run.name() + " registered again with UID " + node.get().uid() + removed,
             Map.of("newUid", node.get().uid()));
       }
+      if (node.isEmpty() && FixOptions.POD.equals(plan.options().kubeletRestart())) {
+        recreateRestartPodIfGone(run);
+      }
       if (!clock.instant().isBefore(run.deadline)) {
         String hint =
             FixOptions.POD.equals(plan.options().kubeletRestart())
@@ -815,6 +824,37 @@ public final class FixExecutor {
                 + hint);
       }
       sleep(plan.options().pollInterval(), run);
+    }
+  }
+
+  /**
+   * Starts the kubelet-restart pod again when it is gone while the Node is still absent: its
+   * creation may have been lost (an answer that never came back), or PodGC removed it, which
+   * deletes pods bound to a Node that does not exist, before the kubelet ran it. A pod that ran
+   * (Succeeded or Failed) stays as it is: its state is the evidence the stop message quotes.
+   * Restarting the kubelet once more is harmless; it is tried at most once per {@link
+   * #RESTART_POD_RETRY}.
+   */
+  private void recreateRestartPodIfGone(StepRun run) throws FixApiException {
+    HelperPod pod = restartPod(run);
+    if (cluster.pod(pod.namespace(), pod.name()).isPresent()) {
+      return;
+    }
+    Instant now = clock.instant();
+    if (run.restartPodCreated != null
+        && now.isBefore(run.restartPodCreated.plus(RESTART_POD_RETRY))) {
+      return;
+    }
+    run.restartPodCreated = now;
+    if (cluster.createPod(pod)) {
+      out.accept(
+          "  the kubelet-restart pod "
+              + pod.namespace()
+              + "/"
+              + pod.name()
+              + " was gone before "
+              + run.name()
+              + " registered again; started it again");
     }
   }
 

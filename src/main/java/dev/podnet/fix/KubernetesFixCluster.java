@@ -329,7 +329,13 @@ public final class KubernetesFixCluster implements FixCluster, AutoCloseable {
             JSON_TYPE,
             body.toString());
     if (response.code() == 409) {
-      return false;
+      // Only an AlreadyExists conflict means the pod is there; any other 409 (or a proxy's) is
+      // a failed create, and the pod is looked up rather than assumed.
+      if ("AlreadyExists".equals(response.body().path("reason").asText())
+          && pod(pod.namespace(), pod.name()).isPresent()) {
+        return false;
+      }
+      throw new FixApiException(409, "creating pod " + pod.name() + ": " + response.message());
     }
     response.ok();
     return true;

@@ -558,6 +558,16 @@ final class FakeCluster implements FixCluster {
     }
   }
 
+  /**
+   * The next helper pods created are lost: the create answers as if it had worked, but no pod
+   * exists (an answer that was a proxy's, or PodGC removing a pod of a deleted Node first).
+   */
+  void loseHelperPods(int count) {
+    helperPodsToLose = count;
+  }
+
+  private int helperPodsToLose;
+
   @Override
   public boolean createPod(HelperPod spec) {
     String key = spec.namespace() + "/" + spec.name();
@@ -565,6 +575,10 @@ final class FakeCluster implements FixCluster {
       return false;
     }
     writes++;
+    if (helperPodsToLose > 0) {
+      helperPodsToLose--;
+      return true;
+    }
     FakePod pod =
         new FakePod(spec.namespace(), spec.name(), nextUid(), spec.node(), null, null, "");
     pod.helper = true;

@@ -182,6 +182,20 @@ class FixExecutorTest {
   }
 
   @Test
+  void aKubeletRestartPodThatIsGoneWhileTheNodeIsAbsentIsStartedAgain()
+      throws IOException, JournalException {
+    cluster.loseHelperPods(1);
+    RunJournal journal = start(plan(List.of("worker-2"), FixOptions.POD));
+
+    RunOutcome outcome = executor(journal).run();
+
+    assertThat(outcome.state()).as(String.join("\n", output)).isEqualTo(RunJournal.State.COMPLETE);
+    assertThat(output).anyMatch(line -> line.contains("was gone before worker-2 registered again"));
+    assertThat(cluster.violations()).isEmpty();
+    assertThat(cluster.fakeNode("worker-2").unschedulable).isFalse();
+  }
+
+  @Test
   void anotherRunsUnexpiredLeaseRefusesTheRun() throws IOException {
     cluster.setLease(
         new LeaseRecord(

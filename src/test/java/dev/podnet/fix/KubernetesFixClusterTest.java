@@ -1,6 +1,8 @@
 package dev.podnet.fix;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -123,6 +126,46 @@ class KubernetesFixClusterTest {
     EvictionResult result = cluster.evict("demo", "web-1");
 
     assertThat(result.outcome()).isEqualTo(EvictionResult.Outcome.MULTIPLE_PDBS);
+  }
+
+  @Test
+  void aConflictOnCreateIsExistsOnlyWhenTheServerSaysAlreadyExistsAndThePodIsThere() {
+    HelperPod pod =
+        new HelperPod(
+            "kube-system", "podnet-canary-1", "worker-2", "pause", List.of(), false, Map.of());
+    server
+        .expect()
+        .post()
+        .withPath("/api/v1/namespaces/kube-system/pods")
+        .andReturn(
+            409,
+            "{\"kind\":\"Status\",\"status\":\"Failure\",\"reason\":\"Conflict\","
+                + "\"message\":\"injected\",\"code\":409}")
+        .once();
+    assertThatThrownBy(() -> cluster.createPod(pod))
+        .isInstanceOf(FixApiException.class)
+        .hasMessageContaining("injected");
+
+    server
+        .expect()
+        .post()
+        .withPath("/api/v1/namespaces/kube-system/pods")
+        .andReturn(
+            409,
+            "{\"kind\":\"Status\",\"status\":\"Failure\",\"reason\":\"AlreadyExists\","
+                + "\"message\":\"pods \\\"podnet-canary-1\\\" already exists\",\"code\":409}")
+        .once();
+    server
+        .expect()
+        .get()
+        .withPath("/api/v1/namespaces/kube-system/pods/podnet-canary-1")
+        .andReturn(
+            200,
+            "{\"kind\":\"Pod\",\"metadata\":{\"name\":\"podnet-canary-1\","
+                + "\"namespace\":\"kube-system\",\"uid\":\"p-1\"},"
+                + "\"spec\":{\"nodeName\":\"worker-2\"},\"status\":{\"phase\":\"Pending\"}}")
+        .once();
+    assertThat(catchThrowable(() -> assertThat(cluster.createPod(pod)).isFalse())).isNull();
   }
 
   @Test
