@@ -11,6 +11,7 @@
 #       range), data and logs in DIR; wait for /readyz. Writes DIR/kubeconfig (token devtoken,
 #       insecure-skip-tls-verify), DIR/env (sourceable: PODNET_APISERVER_URL, ..., KUBECONFIG),
 #       DIR/*.pid and DIR/*.log. Prints PODNET_APISERVER_URL=... on stdout.
+#       A second token, limitedtoken (user limited, no group, no RBAC binding), is accepted too.
 #       --controller-manager: also kube-controller-manager, running only the controllers in
 #       LIST (default nodeipam: --allocate-node-cidrs --cluster-cidr=10.244.0.0/16, mask /24);
 #       start returns once each listed controller logged 'Started "<name>"'.
@@ -39,6 +40,7 @@ readonly K8S_VERSION="v1.20.2"
 readonly CACHE="${PODNET_K8S_CACHE:-/var/cache/podnet/k8s-${K8S_VERSION}}"
 readonly START_TIMEOUT="${PODNET_START_TIMEOUT:-60}"
 readonly TOKEN="devtoken"
+readonly LIMITED_TOKEN="limitedtoken"
 readonly EXIT_FAIL=1
 readonly EXIT_USAGE=2
 readonly EXIT_SKIP=3
@@ -270,6 +272,8 @@ cmd_start() {
   openssl genrsa -out "${dir}/pki/sa.key" 2048 2>/dev/null
   openssl rsa -in "${dir}/pki/sa.key" -pubout -out "${dir}/pki/sa.pub" 2>/dev/null
   printf '%s,admin,1,"system:masters"\n' "${TOKEN}" >"${dir}/pki/tokens.csv"
+  # A second user with no group and no binding: RBAC gives it only what system:authenticated gets.
+  printf '%s,limited,2\n' "${LIMITED_TOKEN}" >>"${dir}/pki/tokens.csv"
 
   # etcd: up to three attempts in case a chosen port was taken in the meantime.
   local attempt etcd_port peer_port ok=false

@@ -59,6 +59,12 @@ public final class RealApiServer implements AutoCloseable {
    */
   public static final String TOKEN = "devtoken";
 
+  /**
+   * A second bearer token of the static token file: user {@code limited}, no group, no binding, so
+   * RBAC grants it only what every authenticated user gets (e.g. SelfSubjectAccessReview).
+   */
+  public static final String LIMITED_TOKEN = "limitedtoken";
+
   private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(40);
   private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
 
@@ -99,7 +105,7 @@ public final class RealApiServer implements AutoCloseable {
   public static synchronized RealApiServer shared() {
     if (shared == null && sharedSkip == null && sharedFailure == null) {
       try {
-        RealApiServer server = boot(false);
+        RealApiServer server = boot(null);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "podnet-apiserver-stop"));
         shared = server;
       } catch (SkipException e) {
@@ -125,8 +131,17 @@ public final class RealApiServer implements AutoCloseable {
    * Node gets {@code spec.podCIDR} as in a real cluster.
    */
   public static RealApiServer startDedicated(boolean controllerManager) {
+    return startDedicated(controllerManager ? "nodeipam" : null);
+  }
+
+  /**
+   * A private server the caller must {@link #close()}, with kube-controller-manager running the
+   * comma-separated {@code controllers} (e.g. {@code nodeipam,disruption,replicaset}; node IPAM
+   * settings as in {@link #startDedicated(boolean)}); null for no controller-manager.
+   */
+  public static RealApiServer startDedicated(String controllers) {
     try {
-      return boot(controllerManager);
+      return boot(controllers);
     } catch (SkipException e) {
       throw skip(e.getMessage());
     }
@@ -141,7 +156,7 @@ public final class RealApiServer implements AutoCloseable {
         || "true".equalsIgnoreCase(System.getProperty("podnet.it.required"));
   }
 
-  private static RealApiServer boot(boolean controllerManager) {
+  private static RealApiServer boot(String controllers) {
     Path script = findScript();
     run(script, List.of("build"), BUILD_TIMEOUT);
     Path dir;
@@ -157,8 +172,10 @@ public final class RealApiServer implements AutoCloseable {
                 dir.toString(),
                 "--watch-pid",
                 Long.toString(ProcessHandle.current().pid())));
-    if (controllerManager) {
+    if (controllers != null) {
       args.add("--controller-manager");
+      args.add("--controllers");
+      args.add(controllers);
     }
     long t0 = System.nanoTime();
     run(script, args, START_TIMEOUT);
@@ -178,6 +195,40 @@ public final class RealApiServer implements AutoCloseable {
   /** The kubeconfig written by the script: token auth, {@code insecure-skip-tls-verify: true}. */
   public Path kubeconfigPath() {
     return dir.resolve("kubeconfig");
+  }
+
+  /**
+   * Writes a kubeconfig for this server (or {@code serverUrl}, e.g. a proxy in front of it) with
+   * the bearer token given, and returns its path.
+   */
+  public Path writeKubeconfig(Path file, String serverUrl, String token) {
+    String text =
+        String.join(
+            "\n",
+            "apiVersion: v1",
+            "kind: Config",
+            "clusters:",
+            "- name: podnet-it",
+            "  cluster:",
+            "    server: " + serverUrl,
+            serverUrl.startsWith("https:") ? "    insecure-skip-tls-verify: true" : "",
+            "users:",
+            "- name: user",
+            "  user:",
+            "    token: " + token,
+            "contexts:",
+            "- name: podnet-it",
+            "  context:",
+            "    cluster: podnet-it",
+            "    user: user",
+            "current-context: podnet-it",
+            "");
+    try {
+      Files.writeString(file, text.replace("\n\n", "\n"), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write " + file, e);
+    }
+    return file;
   }
 
   /** {@code https://127.0.0.1:PORT}. */

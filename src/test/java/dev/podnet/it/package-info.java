@@ -7,8 +7,9 @@
  *       kube-apiserver (+ optionally kube-controller-manager's node IPAM). Exit 3 with a {@code
  *       PODNET-IT-SKIPPED: why} line means this machine cannot provide the server.
  *   <li>{@link dev.podnet.it.RealApiServer}: the per-JVM server ({@code shared()}) or a private one
- *       ({@code startDedicated(controllerManager)}); a skip aborts the test with the reason, or
- *       fails it when {@code PODNET_IT_REQUIRED=true}.
+ *       ({@code startDedicated(controllerManager)}, or {@code
+ *       startDedicated("nodeipam,disruption")} for a list of controllers); a skip aborts the test
+ *       with the reason, or fails it when {@code PODNET_IT_REQUIRED=true}.
  *   <li>{@link dev.podnet.it.RealApiServerExtension}: {@code @ExtendWith} it to get {@code
  *       RealApiServer}, {@code KubernetesClient} and {@code SnapshotLoader} parameters.
  *   <li>{@link dev.podnet.it.SnapshotLoader}: loads a snapshot directory into the server ({@code
