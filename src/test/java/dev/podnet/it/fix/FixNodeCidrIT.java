@@ -146,10 +146,31 @@ class FixNodeCidrIT {
 
     PodnetProcess status =
         PodnetProcess.run(temp, RUN_TIMEOUT, FixCommands.status(runId, journals));
+    keepForTheReadme(process, status);
     assertThat(status.exitCode()).as(status.transcript()).isZero();
     assertThat(status.stdout()).as(status.transcript()).containsIgnoringCase("complete");
     for (String node : scenario.drifted()) {
       assertThat(status.stdout()).contains(node);
+    }
+  }
+
+  /**
+   * Keeps the apply run's and the status's output in the build directory: the README's example run
+   * against the real API server is copied from there.
+   */
+  private static void keepForTheReadme(PodnetProcess apply, PodnetProcess status) {
+    Path dir =
+        Path.of(System.getProperty("podnet.jar", "target/podnet.jar")).toAbsolutePath().getParent();
+    try {
+      Files.createDirectories(dir);
+      Files.writeString(
+          dir.resolve("fix-node-cidr-real-run.txt"),
+          "$ podnet fix node-cidr --apply ...\n"
+              + apply.stdout()
+              + "\n$ podnet fix status ...\n"
+              + status.stdout());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 
