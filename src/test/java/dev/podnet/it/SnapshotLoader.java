@@ -667,6 +667,7 @@ public final class SnapshotLoader {
         List<String> doomed =
             namespaces.stream().filter(ns -> !SYSTEM_NAMESPACES.contains(ns)).toList();
         runAll(pool, run, doomed, this::deleteNamespace, ns -> "namespace " + ns);
+        runAll(pool, run, List.of("pods"), x -> sweepOrphanPods(), x -> "pods of gone namespaces");
       } finally {
         pool.shutdownNow();
       }
@@ -753,6 +754,43 @@ public final class SnapshotLoader {
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException(
             left.size() + " object(s) still present, e.g. " + describe(left.get(0)));
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  /**
+   * Deletes pods whose namespace no longer exists. Without the namespace controller nothing removes
+   * them, and a cluster-wide list (what podnet reads) still returns them, so one test's pods could
+   * leak into the next test's diagnosis.
+   */
+  private void sweepOrphanPods() throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      java.util.Set<String> live =
+          new java.util.HashSet<>(
+              names(send("GET", "/api/v1/namespaces", null, null).okJson("list namespaces")));
+      List<JsonNode> orphans =
+          allItems("/api/v1/pods", "").stream()
+              .filter(p -> !live.contains(p.path("metadata").path("namespace").asText()))
+              .toList();
+      if (orphans.isEmpty()) {
+        return;
+      }
+      for (JsonNode pod : orphans) {
+        String path =
+            "/api/v1/namespaces/"
+                + enc(pod.path("metadata").path("namespace").asText())
+                + "/pods/"
+                + enc(pod.path("metadata").path("name").asText());
+        if (!pod.path("metadata").path("finalizers").isEmpty()) {
+          send("PATCH", path, MERGE_PATCH_CT, "{\"metadata\":{\"finalizers\":null}}");
+        }
+        send("DELETE", path + "?gracePeriodSeconds=0", null, null);
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            orphans.size() + " pod(s) of deleted namespaces still present");
       }
       Thread.sleep(100);
     }
