@@ -46,10 +46,12 @@ public final class ErrorChainParser {
     // klog: "E0519 00:37:28.550351 1 network.go:102] "
     Pattern.compile(
         "[IWEF]\\d{4} \\d\\d:\\d\\d:\\d\\d\\.\\d{1,9} \\d{1,10} [^\\s\\]]{1,128}:\\d{1,6}\\] "),
-    // ISO timestamps, with the CRI log stream marker: "2024-06-23T18:22:34.66+03:00 stdout F "
+    // ISO timestamps, with the CRI log stream marker: "2024-06-23T18:22:34.66+03:00 stdout F ",
+    // or journalctl -o short-iso's host and process: "2025-01-07T10:00:01+0000 node
+    // containerd[812]: "
     Pattern.compile(
         "\\d{4}-\\d\\d-\\d\\d[T ]\\d\\d:\\d\\d:\\d\\d(?:\\.\\d{1,9})?(?:Z|[+-]\\d\\d:?\\d\\d)?"
-            + "(?: (?:stdout|stderr) [FP])? "),
+            + "(?: (?:stdout|stderr) [FP]| \\S{1,253} [^\\s:\\[]{1,64}\\[\\d{1,10}\\]:)? "),
     // Calico: "[ERROR][4035329] plugin.go 121: "
     Pattern.compile("\\[[A-Z]{1,8}\\]\\[\\d{1,10}\\] \\S{1,128}(?: \\d{1,6})?: "),
   };

@@ -334,6 +334,22 @@ class ErrorChainParserTest {
   }
 
   @Test
+  void shortIsoJournalHeadersAreNotPartOfTheInnermostErrorEither() {
+    // journalctl -o short-iso prints host and process after the timestamp; a CRI log line does not
+    assertThat(
+            ErrorChainParser.parse(
+                    "2025-01-07T10:00:01+0000 worker-1 containerd[812]: cni plugin not initialized")
+                .innermost())
+        .isEqualTo("cni plugin not initialized");
+    assertThat(
+            ErrorChainParser.parse(
+                    "2024-06-23T18:22:34.666112544+03:00 stdout F calico-node: info: cni plugin"
+                        + " not initialized")
+                .innermost())
+        .isEqualTo("calico-node: info: cni plugin not initialized");
+  }
+
+  @Test
   void placeholdersAreNotTakenForPodNames() {
     // kubernetes/kubernetes#39557 printed an empty pod name as a backslash
     ErrorChain chain =

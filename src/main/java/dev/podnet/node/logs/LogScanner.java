@@ -362,7 +362,7 @@ public final class LogScanner {
       chunk.clocks = new int[size * CLOCK_FIELDS];
     }
     byte[] data = chunk.data;
-    byte[] scratch = new byte[Math.min(limit, CHUNK_BYTES) + 1];
+    byte[] scratch = new byte[2 * Math.min(limit, CHUNK_BYTES) + 16]; // a key can double '#'s
     LineClock.Reading reading = new LineClock.Reading();
     for (int k = 0; k < count; k++) {
       int start = chunk.spans[k * 2];
@@ -373,7 +373,7 @@ public final class LogScanner {
       String text = new String(data, start, end - start, StandardCharsets.UTF_8);
       String key = cacheKey(data, start, end, text, scratch);
       if (key == null) {
-        key = cacheKey(text); // not plain ASCII: the decoded text decides
+        key = text; // not plain ASCII: only the same line shares its verdict
       }
       key.hashCode(); // computed here, on the scanner thread; the String keeps it
       chunk.texts[k] = text;
@@ -438,13 +438,14 @@ public final class LogScanner {
    * first of them was: the innermost-error counter of a text never changes once chosen (the map
    * only grows, and a text refused for want of room is refused for good).
    */
-  private static final class Verdict {
+  static final class Verdict {
     final RootCause cause;
     final String ruleId;
     final String innermost;
     CauseTally tally;
     long[] ruleCounter;
     long[] innermostCounter; // null with tally set: counted as "other"
+    boolean shared = true; // false: lines with this key are each classified
 
     Verdict(RootCause cause, String ruleId, String innermost) {
       this.cause = cause;
@@ -453,7 +454,29 @@ public final class LogScanner {
     }
   }
 
-  private static final Verdict NOT_A_FAILURE = new Verdict(null, null, null);
+  /**
+   * Whether the innermost error shows a part of the line that its cache key leaves out (the pod's
+   * name or a volatile field): then lines with the same key can have different innermost errors,
+   * and each is classified for itself.
+   */
+  private static boolean showsWhatTheKeyDrops(String innermost, String line) {
+    for (String field : VOLATILE_FIELDS) {
+      if (innermost.contains(field)) {
+        return true;
+      }
+    }
+    String pod = podName(line);
+    return pod != null && pod.length() >= 3 && innermost.contains(pod);
+  }
+
+  /** What the catalog says about a line, and whether lines with its cache key may share it. */
+  static Verdict verdict(CauseCatalog catalog, String line) {
+    Explanation explanation = catalog.explain(line);
+    String innermost = hideIds(explanation.chain().innermost());
+    Verdict verdict = new Verdict(explanation.cause(), explanation.ruleId(), innermost);
+    verdict.shared = !showsWhatTheKeyDrops(innermost, line);
+    return verdict;
+  }
 
   /** Running counts; everything in it is bounded by causes, buckets and the configured limits. */
   static final class Tally {
@@ -493,9 +516,11 @@ public final class LogScanner {
           cache.clear(); // bounded: a log with more distinct failures pays more classifications
         }
         cache.put(key, verdict);
+      } else if (!verdict.shared) {
+        verdict = classify(line);
       }
-      if (verdict.cause == null) {
-        return;
+      if (verdict.cause == RootCause.UNKNOWN && !looksLikeFailure(line)) {
+        return; // decided per line: the words can sit in what the key leaves out
       }
       matched++;
       CauseTally cause = verdict.tally;
@@ -525,12 +550,7 @@ public final class LogScanner {
 
     private Verdict classify(String line) {
       classifications++;
-      Explanation explanation = catalog.explain(line);
-      if (explanation.cause() == RootCause.UNKNOWN && !looksLikeFailure(line)) {
-        return NOT_A_FAILURE;
-      }
-      return new Verdict(
-          explanation.cause(), explanation.ruleId(), hideIds(explanation.chain().innermost()));
+      return LogScanner.verdict(catalog, line);
     }
 
     /**
@@ -727,64 +747,6 @@ public final class LogScanner {
             || lower.contains("unable"));
   }
 
-  /**
-   * The cache key of a line: the message without the journal and klog headers, without the {@code
-   * time=}, {@code pod=}, {@code podUID=} and {@code podSandboxID=} fields, and with every run of
-   * 16 or more hex digits replaced. None of these decide a classification: the catalog drops the
-   * headers and reads the pod fields only as metadata, and no rule looks inside an id.
-   */
-  static String cacheKey(String line) {
-    int start = 0;
-    int journal = line.indexOf("]: ");
-    if (journal >= 0 && journal < 160) {
-      start = journal + 3;
-    }
-    int klog = line.indexOf("] ", start);
-    if (klog >= 0 && klog - start < 90 && start + 1 < line.length()) {
-      char severity = line.charAt(start);
-      if ("IWEF".indexOf(severity) >= 0 && Character.isDigit(line.charAt(start + 1))) {
-        start = klog + 2;
-      }
-    }
-    StringBuilder key = new StringBuilder(line.length() - start);
-    int i = start;
-    int n = line.length();
-    while (i < n) {
-      char c = line.charAt(i);
-      if ((c == 't' || c == 'p') && (i == start || line.charAt(i - 1) == ' ')) {
-        int skip = skipField(line, i);
-        if (skip > i) {
-          i = skip;
-          continue;
-        }
-      }
-      if (isHex(c)) {
-        int j = i;
-        int digits = 0;
-        while (j < n
-            && (isHex(line.charAt(j))
-                || (line.charAt(j) == '-' && j + 1 < n && isHex(line.charAt(j + 1))))) {
-          digits += line.charAt(j) == '-' ? 0 : 1;
-          j++;
-        }
-        if (digits >= 16 && (j - i == digits || (j - i == 36 && digits == 32))) {
-          key.append('#');
-        } else {
-          key.append(line, i, j);
-        }
-        i = j;
-        continue;
-      }
-      key.append(c);
-      i++;
-    }
-    String pod = podName(line);
-    if (pod != null && pod.length() >= 3) {
-      return key.toString().replace(pod, "<pod>");
-    }
-    return key.toString();
-  }
-
   /** The pod's name from kubelet's {@code pod="ns/name"} or containerd's sandbox metadata. */
   private static String podName(String line) {
     int at = line.indexOf(" pod=\"");
@@ -805,31 +767,22 @@ public final class LogScanner {
     return null;
   }
 
-  private static final String[] VOLATILE_FIELDS = {
-    "time=\"", "pod=\"", "podUID=\"", "podSandboxID=\""
-  };
-
-  /** The index after {@code name="value"} when one of the volatile fields starts at i; else i. */
-  private static int skipField(String line, int i) {
-    for (String field : VOLATILE_FIELDS) {
-      if (line.startsWith(field, i)) {
-        int close = line.indexOf('"', i + field.length());
-        return close < 0 ? i : close + 1;
-      }
-    }
-    return i;
-  }
-
   private static boolean isHex(char c) {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
   }
 
   /**
-   * {@link #cacheKey(String)} of the ASCII line {@code data[from, to)}, computed on the bytes with
-   * the same steps in the same order, so that it equals the key of the decoded line; null when the
-   * line has a byte outside ASCII (decoding then decides). {@code text} is the line decoded (for an
-   * ASCII line, the same characters; its searches run on the JDK's vectorised {@code indexOf});
-   * {@code scratch} holds at least {@code to - from} bytes.
+   * The cache key of the ASCII line {@code data[from, to)}: the message without the log headers the
+   * classifier strips ({@link LogHeaders}), with markers in place of the {@code time=}, {@code
+   * pod=}, {@code podUID=} and {@code podSandboxID=} fields ({@code #f}), of every id {@link
+   * #hideIds} hides ({@code #}, its length and its letters' case) and of the pod's name ({@code
+   * #p}); a literal {@code #} is doubled so that no line can forge a marker. Null when the line has
+   * a byte outside ASCII: its decoded text is then its key, exactly. None of what is left out
+   * decides a classification (the catalog drops the headers, reads the pod fields only as metadata
+   * and no rule looks inside an id); where the pod's name or a field shows in the innermost error,
+   * the verdict is not shared ({@link #verdict}). {@code LogScanReferenceTest} holds lines with one
+   * key to one verdict. {@code text} is the line decoded; {@code scratch} holds at least twice
+   * {@code to - from} bytes.
    */
   static String cacheKey(byte[] data, int from, int to, String text, byte[] scratch) {
     int i = from;
@@ -843,20 +796,7 @@ public final class LogScanner {
         return null;
       }
     }
-    int start = from;
-    int journal = indexOf(data, from, Math.min(to, from + 160 + 2), JOURNAL_END);
-    if (journal >= 0) {
-      start = journal + 3;
-    }
-    int klog = indexOf(data, start, Math.min(to, start + 90 + 1), KLOG_END);
-    if (klog >= 0 && start + 1 < to) {
-      byte severity = data[start];
-      if ((severity == 'I' || severity == 'W' || severity == 'E' || severity == 'F')
-          && data[start + 1] >= '0'
-          && data[start + 1] <= '9') {
-        start = klog + 2;
-      }
-    }
+    int start = LogHeaders.end(data, from, to);
     int length = 0;
     i = start;
     while (i < to) {
@@ -864,19 +804,24 @@ public final class LogScanner {
       if ((c == 't' || c == 'p') && (i == start || data[i - 1] == ' ')) {
         int skip = skipField(data, i, to);
         if (skip > i) {
+          scratch[length++] = '#';
+          scratch[length++] = 'f';
           i = skip;
           continue;
         }
       }
-      if (isHex(c)) {
+      if (isHex(c)) { // a run as hideIds takes it: hex digits and dashes
         int j = i;
         int digits = 0;
-        while (j < to && (isHex(data[j]) || (data[j] == '-' && j + 1 < to && isHex(data[j + 1])))) {
-          digits += data[j] == '-' ? 0 : 1;
+        int letters = 0; // bit 1: a lower-case letter, bit 2: an upper-case one
+        while (j < to && (isHex(data[j]) || data[j] == '-')) {
+          byte d = data[j];
+          digits += d == '-' ? 0 : 1;
+          letters |= d >= 'a' ? 1 : d >= 'A' ? 2 : 0;
           j++;
         }
-        if (digits >= 16 && (j - i == digits || (j - i == 36 && digits == 32))) {
-          scratch[length++] = '#';
+        if (hidden(j - i, digits) && (j - i == digits || uuid(data, i, j))) {
+          length = idMarker(scratch, length, j - i, letters);
         } else {
           System.arraycopy(data, i, scratch, length, j - i);
           length += j - i;
@@ -885,26 +830,53 @@ public final class LogScanner {
         continue;
       }
       scratch[length++] = c;
+      if (c == '#') {
+        scratch[length++] = '#'; // a literal '#' doubled, so that markers cannot be forged
+      }
       i++;
     }
     String key = new String(scratch, 0, length, StandardCharsets.ISO_8859_1);
     String pod = podName(text);
-    if (pod != null && pod.length() >= 3) {
-      return key.replace(pod, "<pod>");
+    if (pod != null && pod.length() >= 3 && pod.indexOf('#') < 0) {
+      return key.replace(pod, "#p");
     }
     return key;
   }
 
-  private static final byte[] JOURNAL_END = {']', ':', ' '};
-  private static final byte[] KLOG_END = {']', ' '};
-  private static final byte[][] VOLATILE_FIELD_BYTES = {
-    "time=\"".getBytes(StandardCharsets.US_ASCII),
-    "pod=\"".getBytes(StandardCharsets.US_ASCII),
-    "podUID=\"".getBytes(StandardCharsets.US_ASCII),
-    "podSandboxID=\"".getBytes(StandardCharsets.US_ASCII)
-  };
+  /**
+   * Writes an id's marker: {@code #}, its length, and which letters it has ({@code n}one, {@code
+   * l}ower, {@code u}pper, {@code m}ixed), since the classifier reads an id's length (CRI-O's
+   * sandbox names) and some patterns its case. The run after an id is never a hex digit, so the
+   * length's digits end where the letter starts.
+   */
+  private static int idMarker(byte[] scratch, int at, int runLength, int letters) {
+    int length = at;
+    scratch[length++] = '#';
+    for (byte digit : Integer.toString(runLength).getBytes(StandardCharsets.US_ASCII)) {
+      scratch[length++] = digit;
+    }
+    scratch[length++] = (byte) "nlum".charAt(letters);
+    return length;
+  }
 
-  /** {@link #skipField(String, int)} on ASCII bytes. */
+  /** A canonical UUID's dashes: 8-4-4-4-12. */
+  private static boolean uuid(byte[] data, int from, int to) {
+    return to - from == 36
+        && data[from + 8] == '-'
+        && data[from + 13] == '-'
+        && data[from + 18] == '-'
+        && data[from + 23] == '-';
+  }
+
+  private static final String[] VOLATILE_FIELDS = {
+    "time=\"", "pod=\"", "podUID=\"", "podSandboxID=\""
+  };
+  private static final byte[][] VOLATILE_FIELD_BYTES =
+      Arrays.stream(VOLATILE_FIELDS)
+          .map(field -> field.getBytes(StandardCharsets.US_ASCII))
+          .toArray(byte[][]::new);
+
+  /** The index after {@code name="value"} when one of the volatile fields starts at i; else i. */
   private static int skipField(byte[] data, int i, int to) {
     for (byte[] field : VOLATILE_FIELD_BYTES) {
       if (startsWith(data, i, to, field)) {
@@ -913,16 +885,6 @@ public final class LogScanner {
       }
     }
     return i;
-  }
-
-  /** The first index in {@code [from, to)} where {@code needle} starts and wholly fits, or -1. */
-  private static int indexOf(byte[] data, int from, int to, byte[] needle) {
-    for (int i = from; i + needle.length <= to; i++) {
-      if (startsWith(data, i, to, needle)) {
-        return i;
-      }
-    }
-    return -1;
   }
 
   private static boolean startsWith(byte[] data, int at, int to, byte[] prefix) {
@@ -941,6 +903,14 @@ public final class LogScanner {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
   }
 
+  /**
+   * Whether a run of hex digits and dashes is an id: 16 or more digits without a dash, or a UUID's
+   * 32 digits with its dashes.
+   */
+  private static boolean hidden(int length, int digits) {
+    return (digits >= 16 && length == digits) || (length >= 36 && digits == 32);
+  }
+
   /** Replaces runs of 16 or more hex digits and UUIDs by {@code <id>}. */
   static String hideIds(String text) {
     StringBuilder out = new StringBuilder(text.length());
@@ -953,10 +923,11 @@ public final class LogScanner {
         while (j < n && (isHex(text.charAt(j)) || text.charAt(j) == '-')) {
           j++;
         }
-        String run = text.substring(i, j);
-        String digits = run.replace("-", "");
-        boolean uuid = run.length() >= 36 && digits.length() == 32;
-        if ((digits.length() >= 16 && run.indexOf('-') < 0) || uuid) {
+        int digits = 0;
+        for (int k = i; k < j; k++) {
+          digits += text.charAt(k) == '-' ? 0 : 1;
+        }
+        if (hidden(j - i, digits)) {
           out.append("<id>");
           i = j;
           continue;

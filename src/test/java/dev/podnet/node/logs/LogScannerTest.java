@@ -336,8 +336,7 @@ class LogScannerTest {
                 + " w kubelet[1]: E1120 00:00:00.000000 1 log.go:32] \"RunPodSandbox from"
                 + " runtime service failed\" err=\"rpc error: code = Unknown desc = failed to setup"
                 + " network for sandbox \\\""
-                + Long.toHexString(random.nextLong())
-                + Long.toHexString(random.nextLong())
+                + String.format("%016x%016x", random.nextLong(), random.nextLong()) // fixed length
                 + "\\\": plugin type=\\\"bridge\\\" failed (add): failed to allocate for range 0: no IP"
                 + " addresses available in range set: 10."
                 + random.nextInt(256)
