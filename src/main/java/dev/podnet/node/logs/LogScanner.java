@@ -510,17 +510,19 @@ public final class LogScanner {
     void candidate(String key, String line, int[] clocks, int at) {
       candidates++;
       Verdict verdict = cache.get(key);
-      if (verdict == null) {
+      boolean fresh = verdict == null;
+      if (fresh) {
         verdict = classify(line);
         if (cache.size() >= CACHE_LIMIT) {
           cache.clear(); // bounded: a log with more distinct failures pays more classifications
         }
         cache.put(key, verdict);
-      } else if (!verdict.shared) {
-        verdict = classify(line);
       }
       if (verdict.cause == RootCause.UNKNOWN && !looksLikeFailure(line)) {
         return; // decided per line: the words can sit in what the key leaves out
+      }
+      if (!fresh && !verdict.shared) {
+        verdict = classify(line); // the cause is the key's, the innermost error the line's own
       }
       matched++;
       CauseTally cause = verdict.tally;

@@ -104,7 +104,7 @@ class LogScanReferenceTest {
   }
 
   /**
-   * The cache's contract: two lines with one key get one verdict (cause, rule, innermost error)
+   * The cache's contract: two lines with one key get one cause and rule, and one innermost error
    * whenever the verdict is marked shared; lines whose verdict is not shared are classified each.
    * Lines in every shape {@link #line} makes, with header mutations, pods named in the message and
    * ids of every length.
@@ -140,6 +140,9 @@ class LogScanReferenceTest {
       List<LogScanner.Verdict> verdicts =
           members.stream().map(line -> LogScanner.verdict(CATALOG, line)).toList();
       for (int a = 0; a < verdicts.size(); a++) {
+        assertThat(verdicts.get(a).cause + " " + verdicts.get(a).ruleId)
+            .as("seed %d: key %s, every line's cause\n  %s", seed, group.getKey(), members.get(a))
+            .isEqualTo(verdicts.get(0).cause + " " + verdicts.get(0).ruleId);
         if (!verdicts.get(a).shared) {
           continue;
         }
