@@ -29,10 +29,13 @@ import java.util.Set;
  * letters and tests a bit set of the grams the anchors have at those offsets. An anchor of seven
  * bytes or more always holds one sampled gram whole, at one of four consecutive offsets, so each
  * anchor registers the four grams of its rarest seven-byte window (with every byte that folds to a
- * space where it has a space). Only a set bit looks the gram up and compares the anchors that have
- * it, byte by byte. Unlike a skip loop (Wu–Manber, tried before), no load waits for the one before
- * it, so the processor overlaps them; and the samples fit into the newline-counting pass over
- * 8-byte words, so each byte is read once.
+ * space where it has a space). A set bit for a gram that only anchors of {@value #PAIRED} bytes or
+ * more have is checked once more, with the four bytes after it, against the eight-byte pairs those
+ * anchors have there (host names like "worker-7" share "work" with "network", not "work" with the
+ * bytes after it). Only then is the gram looked up and are the anchors that have it compared, byte
+ * by byte. Unlike a skip loop (Wu–Manber, tried before), no load waits for the one before it, so
+ * the processor overlaps them; and the samples fit into the newline-counting pass over 8-byte
+ * words, so each byte is read once.
  */
 final class Prefilter {
 
@@ -179,6 +182,22 @@ final class Prefilter {
 
   private final int[] entryOffset;
 
+  /**
+   * Second stage for anchors of {@value #PAIRED} bytes or more (sampled path only): the bit set of
+   * their grams together with the four bytes after them. A gram that passes {@link #bitmap} only
+   * through a long anchor is compared against the anchors only when its eight bytes pass here too;
+   * this keeps "work" of every "worker-7" host name from reaching the comparison for "network".
+   */
+  private final long[] pairBitmap;
+
+  /** Bit set over the grams of the shorter anchors: those pass without the pair check. */
+  private final long[] shortBitmap;
+
+  /**
+   * Bytes of an anchor that can carry a sampled pair: a gram, the next gram, three offsets more.
+   */
+  static final int PAIRED = 2 * GRAM + STRIDE - 1;
+
   private Prefilter(List<String> anchors, boolean everyLine) {
     this.anchors = List.copyOf(anchors);
     this.everyLine = everyLine;
@@ -194,6 +213,9 @@ final class Prefilter {
     // One long per (gram, anchor, offset), gram in the high half; sorted, equal grams are adjacent.
     long[] packed = new long[64];
     int count = 0;
+    boolean paired = gram == GRAM && stride == STRIDE;
+    List<Long> pairs = new ArrayList<>();
+    List<Integer> shortGrams = new ArrayList<>();
     for (int a = 0; a < anchors.size(); a++) {
       byte[] bytes = anchors.get(a).toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII);
       patterns[a] = bytes;
@@ -201,9 +223,23 @@ final class Prefilter {
         continue;
       }
       // Any `stride` consecutive gram offsets contain the one a sample lands on; take the rarest.
-      int window = rarestWindow(bytes, gram, stride);
+      // A long anchor keeps four bytes after its window, for the pair that follows each gram.
+      boolean longAnchor = paired && bytes.length >= PAIRED;
+      int window =
+          rarestWindow(
+              longAnchor ? java.util.Arrays.copyOf(bytes, bytes.length - GRAM) : bytes,
+              gram,
+              stride);
       for (int offset = window; offset < window + stride; offset++) {
+        if (longAnchor) {
+          pairs.add(pairOf(bytes, offset));
+        }
         int[] variants = gramVariants(bytes, offset, gram);
+        if (!longAnchor) {
+          for (int folded : variants) {
+            shortGrams.add(folded);
+          }
+        }
         if (count + variants.length > packed.length) {
           packed =
               java.util.Arrays.copyOf(packed, Math.max(packed.length * 2, count + variants.length));
@@ -231,6 +267,16 @@ final class Prefilter {
     this.slotFirst = new int[slots];
     this.slotCount = new int[slots];
     this.slotMask = slots - 1;
+    this.pairBitmap = new long[paired ? bits >>> 6 : 0];
+    for (long pair : pairs) {
+      int hash = pairHash(pair);
+      pairBitmap[hash >>> 6] |= 1L << hash;
+    }
+    this.shortBitmap = new long[paired ? bits >>> 6 : 0];
+    for (int folded : shortGrams) {
+      int hash = hash(folded);
+      shortBitmap[hash >>> 6] |= 1L << hash;
+    }
     this.entryAnchor = new int[count];
     this.entryOffset = new int[count];
     int slot = -1;
@@ -429,6 +475,15 @@ final class Prefilter {
       return -1;
     }
     int folded = readGram(data, at);
+    if (pairBitmap.length > 0 && at + 2 * GRAM <= data.length) {
+      int hash = hash(folded);
+      if ((shortBitmap[hash >>> 6] & (1L << hash)) == 0) {
+        int pair = pairHash(spacesCanonical(foldCase((long) LONGS.get(data, at))));
+        if ((pairBitmap[pair >>> 6] & (1L << pair)) == 0) {
+          return -1; // no short anchor has the gram, no long one has it with these next bytes
+        }
+      }
+    }
     int slot = hash(folded) & slotMask;
     while (slotCount[slot] != 0) {
       if (slotGrams[slot] == folded) {
@@ -458,6 +513,38 @@ final class Prefilter {
 
   private static final long LOW7 = 0x7F7F7F7F7F7F7F7FL;
   private static final long HIGH = 0x8080808080808080L;
+  private static final long ONES = 0x0101010101010101L;
+  private static final java.lang.invoke.VarHandle LONGS =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(
+          long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+  /**
+   * Eight folded bytes with every byte that a space in an anchor stands for (control bytes but the
+   * newline, and DEL) made a space, so that one value stands for all of an anchor's variants.
+   */
+  static long spacesCanonical(long folded) {
+    long low = folded & LOW7;
+    long below = ~(low + 0x6060606060606060L) & ~folded & HIGH; // bytes under 0x20
+    long newline = folded ^ (ONES * '\n');
+    newline = ~(((newline & LOW7) + LOW7) | newline | LOW7);
+    long delete = folded ^ (ONES * 0x7F);
+    delete = ~(((delete & LOW7) + LOW7) | delete | LOW7);
+    long control = ((below & ~newline) | delete) >>> 7; // 0x01 in each such byte
+    return (folded & ~(control * 0xFF)) | (control * ' ');
+  }
+
+  /** The eight bytes of an anchor at {@code offset}, little-endian, as {@link #spacesCanonical}. */
+  private static long pairOf(byte[] anchor, int offset) {
+    long value = 0;
+    for (int k = 0; k < 2 * GRAM; k++) {
+      value |= (long) (anchor[offset + k] & 0xff) << (8 * k);
+    }
+    return value;
+  }
+
+  private int pairHash(long pair) {
+    return (int) ((pair * 0x9E3779B97F4A7C15L) >>> (32 + hashShift));
+  }
 
   /**
    * Eight bytes with the ASCII capitals made small letters and every other byte left alone, so that
