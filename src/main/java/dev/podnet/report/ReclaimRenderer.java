@@ -27,33 +27,36 @@ public final class ReclaimRenderer {
   /** Writes a host-local run's report. */
   public static void render(ReclaimReport report, Format format, Appendable out)
       throws IOException {
-    switch (format) {
-      case TABLE -> table(report, out);
-      case JSON -> JsonWriter.pretty(tree(report), out);
-      case YAML -> YamlWriter.document(tree(report), out);
-      case MARKDOWN -> throw new IllegalArgumentException("reclaim-ips prints table, json or yaml");
-    }
+    write(format, sink -> table(report, sink), () -> tree(report), out);
   }
 
   /** Writes what a restore did or would do. */
   public static void render(RestoreReport report, Format format, Appendable out)
       throws IOException {
-    switch (format) {
-      case TABLE -> table(report, out);
-      case JSON -> JsonWriter.pretty(tree(report), out);
-      case YAML -> YamlWriter.document(tree(report), out);
-      case MARKDOWN -> throw new IllegalArgumentException("reclaim-ips prints table, json or yaml");
-    }
+    write(format, sink -> table(report, sink), () -> tree(report), out);
   }
 
   /** Writes the vendor commands for the CNIs of a cluster source. */
   public static void render(
       List<VendorAdvice> advice, SourceInfo source, Format format, Appendable out)
       throws IOException {
+    write(format, sink -> table(advice, source, sink), () -> tree(advice, source), out);
+  }
+
+  /** A table printer. */
+  @FunctionalInterface
+  private interface Table {
+    void print(Appendable out) throws IOException;
+  }
+
+  /** The table, or the tree as JSON or YAML; reclaim-ips has no Markdown report. */
+  private static void write(
+      Format format, Table table, java.util.function.Supplier<Node> tree, Appendable out)
+      throws IOException {
     switch (format) {
-      case TABLE -> table(advice, source, out);
-      case JSON -> JsonWriter.pretty(tree(advice, source), out);
-      case YAML -> YamlWriter.document(tree(advice, source), out);
+      case TABLE -> table.print(out);
+      case JSON -> JsonWriter.pretty(tree.get(), out);
+      case YAML -> YamlWriter.document(tree.get(), out);
       case MARKDOWN -> throw new IllegalArgumentException("reclaim-ips prints table, json or yaml");
     }
   }
