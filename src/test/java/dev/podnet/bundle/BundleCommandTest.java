@@ -1,11 +1,9 @@
 package dev.podnet.bundle;
 
+import static dev.podnet.testing.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.podnet.cli.Main;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import dev.podnet.testing.CliRun;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -17,21 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BundleCommandTest {
   @TempDir Path dir;
-
-  private String[] run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code =
-        Main.run(
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8),
-            args);
-    return new String[] {
-      Integer.toString(code),
-      out.toString(StandardCharsets.UTF_8),
-      err.toString(StandardCharsets.UTF_8)
-    };
-  }
 
   private Path kubeconfig(String server) throws Exception {
     Path file = dir.resolve("kubeconfig");
@@ -63,15 +46,15 @@ class BundleCommandTest {
   @Test
   void anExistingOutputIsAUsageErrorAndUntouched() throws Exception {
     Path out = Files.writeString(dir.resolve("x.tar.gz"), "precious");
-    String[] result =
+    CliRun result =
         run(
             "bundle",
             "-f",
             out.toString(),
             "--kubeconfig",
             kubeconfig("https://127.0.0.1:1").toString());
-    assertThat(result[0]).isEqualTo("3");
-    assertThat(result[2])
+    assertThat(result.exitCode()).isEqualTo(3);
+    assertThat(result.err())
         .isEqualTo("podnet: " + out + ": already exists; pass --force to replace it\n");
     assertThat(out).hasContent("precious");
   }
@@ -79,7 +62,7 @@ class BundleCommandTest {
   @Test
   void anUnreachableClusterExitsFourAndLeavesNothing() throws Exception {
     Path kubeconfig = kubeconfig("https://127.0.0.1:1");
-    String[] result =
+    CliRun result =
         run(
             "bundle",
             "-f",
@@ -88,8 +71,8 @@ class BundleCommandTest {
             kubeconfig.toString(),
             "--request-timeout",
             "5");
-    assertThat(result[0]).isEqualTo("4");
-    assertThat(result[2])
+    assertThat(result.exitCode()).isEqualTo(4);
+    assertThat(result.err())
         .startsWith("podnet: cannot reach the API server https://127.0.0.1:1")
         .hasLineCount(1);
     try (var files = Files.list(dir)) {
@@ -99,8 +82,8 @@ class BundleCommandTest {
 
   @Test
   void aPodWithoutItsNamespaceIsAUsageError() {
-    String[] result = run("bundle", "--pod", "web-1");
-    assertThat(result[0]).isEqualTo("3");
-    assertThat(result[2]).isEqualTo("podnet: --pod takes NAMESPACE/NAME, got 'web-1'\n");
+    CliRun result = run("bundle", "--pod", "web-1");
+    assertThat(result.exitCode()).isEqualTo(3);
+    assertThat(result.err()).isEqualTo("podnet: --pod takes NAMESPACE/NAME, got 'web-1'\n");
   }
 }

@@ -5,16 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.podnet.cli.Main;
 import dev.podnet.source.RawListCopier;
+import dev.podnet.testing.CliRun;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -155,21 +152,6 @@ class NodeFilesScriptTest {
     return collector.collect(new BundleCollector.Request(out, false, Narrowing.none(), "test"));
   }
 
-  private static String[] podnet(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code =
-        Main.run(
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8),
-            args);
-    return new String[] {
-      Integer.toString(code),
-      out.toString(StandardCharsets.UTF_8),
-      err.toString(StandardCharsets.UTF_8)
-    };
-  }
-
   @Test
   void theCommandOutputsLandInTheBundleAndAnAbsentBinaryIsNamedInTheManifest() throws Exception {
     byte[] archive = runScriptWithPodPath();
@@ -223,14 +205,14 @@ class NodeFilesScriptTest {
     Path out = tmp.resolve("bundle.tar.gz");
     bundle(out, runScriptWithPodPath(), new ArrayList<>());
 
-    String[] fromBundle =
-        podnet("node", "--snapshot", out.toString(), "--node", "worker-1", "-o", "json");
-    String[] fromExample =
-        podnet("node", "--root", EXAMPLE.toString(), "--node", "worker-1", "-o", "json");
-    assertThat(fromBundle[2]).isEmpty();
-    assertThat(fromBundle[0]).isEqualTo(fromExample[0]);
-    JsonNode bundled = JSON.readTree(fromBundle[1]);
-    JsonNode example = JSON.readTree(fromExample[1]);
+    CliRun fromBundle =
+        CliRun.run("node", "--snapshot", out.toString(), "--node", "worker-1", "-o", "json");
+    CliRun fromExample =
+        CliRun.run("node", "--root", EXAMPLE.toString(), "--node", "worker-1", "-o", "json");
+    assertThat(fromBundle.err()).isEmpty();
+    assertThat(fromBundle.exitCode()).isEqualTo(fromExample.exitCode());
+    JsonNode bundled = JSON.readTree(fromBundle.out());
+    JsonNode example = JSON.readTree(fromExample.out());
     assertThat(bundled.path("findings")).isNotEmpty().isEqualTo(example.path("findings"));
     List<String> missing = new ArrayList<>();
     bundled.path("notCollected").forEach(n -> missing.add(n.path("source").asText()));

@@ -1,8 +1,9 @@
 package dev.podnet.cli;
 
-import static dev.podnet.cli.ExamplesTest.run;
+import static dev.podnet.testing.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.podnet.testing.CliRun;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +21,7 @@ class CliErrorsTest {
     return dir;
   }
 
-  private static void assertOneLineError(ExamplesTest.Run run, int exitCode, String message) {
+  private static void assertOneLineError(CliRun run, int exitCode, String message) {
     assertThat(run.exitCode()).isEqualTo(exitCode);
     assertThat(run.out()).isEmpty();
     assertThat(run.err().strip()).isEqualTo(message);

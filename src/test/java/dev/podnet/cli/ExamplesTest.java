@@ -1,12 +1,11 @@
 package dev.podnet.cli;
 
+import static dev.podnet.testing.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.podnet.testing.CliRun;
 import dev.podnet.testing.Golden;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -47,21 +46,6 @@ class ExamplesTest {
     assertThat(examples().toList()).containsExactlyInAnyOrderElementsOf(EXIT_CODES.keySet());
   }
 
-  /** Output of one run. */
-  record Run(int exitCode, String out, String err) {}
-
-  static Run run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code =
-        Main.run(
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8),
-            args);
-    return new Run(
-        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
-
   static Stream<String> examples() throws IOException {
     try (Stream<Path> dirs = Files.list(EXAMPLES)) {
       return dirs
@@ -81,12 +65,12 @@ class ExamplesTest {
   @MethodSource("examples")
   void cidrAndIpamGoldenOutputs(String example) throws IOException {
     for (String command : List.of("cidr", "ipam")) {
-      Run table = run(command, "--snapshot", EXAMPLES.resolve(example).toString());
+      CliRun table = run(command, "--snapshot", EXAMPLES.resolve(example).toString());
       assertThat(table.err()).as("stderr of %s %s", command, example).isEmpty();
       Golden.assertMatches(
           Path.of("src/test/resources/golden", command, example + ".txt"),
           table.out() + "[exit code " + table.exitCode() + "]\n");
-      Run json = run(command, "--snapshot", EXAMPLES.resolve(example).toString(), "-o", "json");
+      CliRun json = run(command, "--snapshot", EXAMPLES.resolve(example).toString(), "-o", "json");
       Golden.assertMatches(
           Path.of("src/test/resources/golden", command, example + ".json"), json.out());
       assertThat(json.exitCode()).isEqualTo(table.exitCode());
@@ -97,7 +81,8 @@ class ExamplesTest {
   @MethodSource("examples")
   void goldenOutputs(String example) throws IOException {
     for (String format : List.of("table", "json", "yaml", "markdown")) {
-      Run run = run("diagnose", "--snapshot", EXAMPLES.resolve(example).toString(), "-o", format);
+      CliRun run =
+          run("diagnose", "--snapshot", EXAMPLES.resolve(example).toString(), "-o", format);
       assertThat(run.err()).as("stderr of %s -o %s", example, format).isEmpty();
       String extension = format.equals("table") ? "txt" : format.equals("markdown") ? "md" : format;
       Golden.assertMatches(GOLDEN.resolve(example + "." + extension), run.out());

@@ -2,6 +2,7 @@ package dev.podnet.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.podnet.testing.CliRun;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,11 +13,11 @@ import org.junit.jupiter.api.io.TempDir;
 class FixNodeCidrCommandTest {
   private static final String DUAL = "examples/dual-stack-partial";
 
-  private static ExamplesTest.Run run(String... args) {
-    return ExamplesTest.run(args);
+  private static CliRun run(String... args) {
+    return CliRun.run(args);
   }
 
-  private static void assertUsageError(ExamplesTest.Run run, String message) {
+  private static void assertUsageError(CliRun run, String message) {
     assertThat(run.exitCode()).as("exit code; stderr %s", run.err()).isEqualTo(Main.USAGE);
     assertThat(run.err()).contains(message).doesNotContain("Exception").doesNotContain("\tat ");
     assertThat(run.out()).isEmpty();
@@ -26,7 +27,7 @@ class FixNodeCidrCommandTest {
   void exitCodesFollowTheRefusals() {
     assertThat(run("fix", "node-cidr", "--snapshot", DUAL, "--all-drifted").exitCode()).isZero();
     // worker-2 planned, worker-1 named but nothing to fix
-    ExamplesTest.Run some =
+    CliRun some =
         run("fix", "node-cidr", "--snapshot", DUAL, "--node", "worker-2", "--node", "worker-1");
     assertThat(some.exitCode()).isEqualTo(1);
     assertThat(some.out()).contains("REFUSED · worker-1 · nothing-to-fix");
@@ -34,8 +35,7 @@ class FixNodeCidrCommandTest {
             run("fix", "node-cidr", "--snapshot", "examples/out-of-cidrs", "--all-drifted")
                 .exitCode())
         .isEqualTo(2);
-    ExamplesTest.Run healthy =
-        run("fix", "node-cidr", "--snapshot", "examples/healthy", "--all-drifted");
+    CliRun healthy = run("fix", "node-cidr", "--snapshot", "examples/healthy", "--all-drifted");
     assertThat(healthy.exitCode()).isZero();
     assertThat(healthy.out()).contains("0 nodes to roll · 0 refusals").contains("Nothing to roll.");
   }
@@ -43,7 +43,7 @@ class FixNodeCidrCommandTest {
   @Test
   void badDurationsAreUsageErrors() {
     for (String bad : new String[] {"5", "soon", "0s", "-1m"}) {
-      ExamplesTest.Run run =
+      CliRun run =
           run("fix", "node-cidr", "--snapshot", DUAL, "--all-drifted", "--eviction-timeout", bad);
       assertUsageError(run, "--eviction-timeout");
     }
@@ -74,13 +74,13 @@ class FixNodeCidrCommandTest {
   @Test
   void anUnreadablePlanFileIsOneLineWithExitCodeFour(@TempDir Path tmp) throws Exception {
     Path missing = tmp.resolve("missing.json");
-    ExamplesTest.Run run = run("fix", "node-cidr", "--plan", missing.toString());
+    CliRun run = run("fix", "node-cidr", "--plan", missing.toString());
     assertThat(run.exitCode()).isEqualTo(Main.SOURCE_UNREADABLE);
     assertThat(run.err()).isEqualTo("podnet: " + missing + ": no such plan file\n");
     Path garbage = tmp.resolve("garbage.json");
     Files.writeString(
         garbage, "{\"schemaVersion\": 1, \"command\": \"fix node-cidr\"}", StandardCharsets.UTF_8);
-    ExamplesTest.Run bad = run("fix", "node-cidr", "--plan", garbage.toString());
+    CliRun bad = run("fix", "node-cidr", "--plan", garbage.toString());
     assertThat(bad.exitCode()).isEqualTo(Main.SOURCE_UNREADABLE);
     assertThat(bad.err()).startsWith("podnet: " + garbage + ": ").hasLineCount(1);
   }
@@ -88,7 +88,7 @@ class FixNodeCidrCommandTest {
   @Test
   void aSavedPlanPrintsAsPlannedAndTakesNoPlanningOptions(@TempDir Path tmp) {
     Path file = tmp.resolve("plan.json");
-    ExamplesTest.Run planned =
+    CliRun planned =
         run(
             "fix",
             "node-cidr",
@@ -100,7 +100,7 @@ class FixNodeCidrCommandTest {
             file.toString());
     assertThat(planned.exitCode()).isZero();
     assertThat(file).isRegularFile();
-    ExamplesTest.Run loaded = run("fix", "node-cidr", "--plan", file.toString());
+    CliRun loaded = run("fix", "node-cidr", "--plan", file.toString());
     assertThat(loaded.exitCode()).isZero();
     assertThat(loaded.out()).isEqualTo(planned.out()).contains("canary registry.k8s.io/pause:3.9");
     assertUsageError(
@@ -108,7 +108,7 @@ class FixNodeCidrCommandTest {
         "--eviction-timeout cannot be combined with --plan");
     // -o json output is itself a plan file
     Path json = tmp.resolve("out.json");
-    ExamplesTest.Run asJson = run("fix", "node-cidr", "--plan", file.toString(), "-o", "json");
+    CliRun asJson = run("fix", "node-cidr", "--plan", file.toString(), "-o", "json");
     try {
       Files.writeString(json, asJson.out(), StandardCharsets.UTF_8);
     } catch (java.io.IOException e) {
@@ -119,7 +119,7 @@ class FixNodeCidrCommandTest {
 
   @Test
   void helpListsTheExitCodes() {
-    ExamplesTest.Run help = run("fix", "node-cidr", "--help");
+    CliRun help = run("fix", "node-cidr", "--help");
     assertThat(help.exitCode()).isZero();
     assertThat(help.out())
         .contains("Exit codes:")

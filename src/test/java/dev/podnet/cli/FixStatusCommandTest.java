@@ -2,6 +2,7 @@ package dev.podnet.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.podnet.testing.CliRun;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +16,7 @@ class FixStatusCommandTest {
 
   @Test
   void aStoppedRunShowsEveryStepTheFailureAndTheCommandToContinue() {
-    ExamplesTest.Run run = ExamplesTest.run("fix", "status", RUN, "--journal-dir", ROOT);
+    CliRun run = CliRun.run("fix", "status", RUN, "--journal-dir", ROOT);
 
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).isEmpty();
@@ -30,8 +31,7 @@ class FixStatusCommandTest {
 
   @Test
   void theJsonCarriesTheSchemaVersionAndTheState() {
-    ExamplesTest.Run run =
-        ExamplesTest.run("fix", "status", RUN, "--journal-dir", ROOT, "-o", "json");
+    CliRun run = CliRun.run("fix", "status", RUN, "--journal-dir", ROOT, "-o", "json");
 
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.out())
@@ -42,16 +42,13 @@ class FixStatusCommandTest {
 
   @Test
   void anUnknownOrMalformedRunIsOneLineWithExitFour(@TempDir Path root) throws IOException {
-    ExamplesTest.Run missing =
-        ExamplesTest.run(
-            "fix", "status", "20261120-100000-000000", "--journal-dir", root.toString());
-    ExamplesTest.Run traversal =
-        ExamplesTest.run("fix", "resume", "../etc", "--journal-dir", root.toString());
+    CliRun missing =
+        CliRun.run("fix", "status", "20261120-100000-000000", "--journal-dir", root.toString());
+    CliRun traversal = CliRun.run("fix", "resume", "../etc", "--journal-dir", root.toString());
     Path damaged = Files.createDirectories(root.resolve("20261120-100000-aaaaaa"));
     Files.writeString(damaged.resolve("plan.json"), "{");
-    ExamplesTest.Run unreadable =
-        ExamplesTest.run(
-            "fix", "status", "20261120-100000-aaaaaa", "--journal-dir", root.toString());
+    CliRun unreadable =
+        CliRun.run("fix", "status", "20261120-100000-aaaaaa", "--journal-dir", root.toString());
 
     assertThat(missing.exitCode()).isEqualTo(4);
     assertThat(missing.err().strip()).doesNotContain("\n").contains("no journal of run");

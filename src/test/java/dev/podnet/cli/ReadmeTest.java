@@ -6,6 +6,7 @@ import dev.podnet.check.Check;
 import dev.podnet.check.CheckRegistry;
 import dev.podnet.classify.CauseCatalog;
 import dev.podnet.model.RootCause;
+import dev.podnet.testing.CliRun;
 import dev.podnet.testing.Golden;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +37,7 @@ class ReadmeTest {
     while (matcher.find()) {
       blocks++;
       String arguments = matcher.group(1);
-      ExamplesTest.Run run = ExamplesTest.run(tokens(arguments).toArray(String[]::new));
+      CliRun run = CliRun.run(tokens(arguments).toArray(String[]::new));
       String actual = run.out() + run.err();
       if (Boolean.getBoolean(Golden.UPDATE_PROPERTY)) {
         matcher.appendReplacement(

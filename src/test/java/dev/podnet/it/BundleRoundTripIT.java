@@ -1,5 +1,6 @@
 package dev.podnet.it;
 
+import static dev.podnet.testing.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,12 +8,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import dev.podnet.cli.Main;
-import java.io.ByteArrayOutputStream;
+import dev.podnet.testing.CliRun;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -105,21 +104,6 @@ class BundleRoundTripIT {
     }
   }
 
-  private static String[] run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code =
-        Main.run(
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8),
-            args);
-    return new String[] {
-      Integer.toString(code),
-      out.toString(StandardCharsets.UTF_8),
-      err.toString(StandardCharsets.UTF_8)
-    };
-  }
-
   /**
    * The report without its source block and without why a CRD is missing (absent from the bundle vs
    * not served).
@@ -145,7 +129,7 @@ class BundleRoundTripIT {
     proxy.clear();
     Path bundle = tmp.resolve("x.tar.gz");
 
-    String[] bundled =
+    CliRun bundled =
         run(
             "bundle",
             "-f",
@@ -154,21 +138,22 @@ class BundleRoundTripIT {
             proxyKubeconfig.toString(),
             "--page-size",
             "7");
-    assertThat(bundled[0]).as("bundle exit code; stderr: %s", bundled[2]).isEqualTo("0");
-    assertThat(bundled[1]).startsWith("wrote ");
+    assertThat(bundled.exitCode()).as("bundle exit code; stderr: %s", bundled.err()).isEqualTo("0");
+    assertThat(bundled.out()).startsWith("wrote ");
     assertThat(bundle).isRegularFile();
     assertThat(proxy.requests())
         .as("requests through the proxy")
         .isNotEmpty()
         .allSatisfy(r -> assertThat(r).doesNotContainIgnoringCase("secret"));
 
-    String[] offline = run("diagnose", "--snapshot", bundle.toString(), "-o", "json");
-    String[] live =
-        run("diagnose", "--kubeconfig", server.kubeconfigPath().toString(), "-o", "json");
-    assertThat(offline[2]).as("stderr of diagnose --snapshot").isEmpty();
-    assertThat(offline[0]).as("exit code").isEqualTo(live[0]);
-    assertThat(findingsOf(offline[1])).as("findings of %s", example).isEqualTo(findingsOf(live[1]));
-    assertThat(JSON.readTree(offline[1]).path("source").path("kind").asText())
+    CliRun offline = run("diagnose", "--snapshot", bundle.toString(), "-o", "json");
+    CliRun live = run("diagnose", "--kubeconfig", server.kubeconfigPath().toString(), "-o", "json");
+    assertThat(offline.err()).as("stderr of diagnose --snapshot").isEmpty();
+    assertThat(offline.exitCode()).as("exit code").isEqualTo(live.exitCode());
+    assertThat(findingsOf(offline.out()))
+        .as("findings of %s", example)
+        .isEqualTo(findingsOf(live.out()));
+    assertThat(JSON.readTree(offline.out()).path("source").path("kind").asText())
         .isEqualTo("snapshot-archive");
     System.err.println(
         example
@@ -188,7 +173,7 @@ class BundleRoundTripIT {
     proxy.clear();
     Path bundle = tmp.resolve("x.tar.gz");
 
-    String[] bundled =
+    CliRun bundled =
         run(
             "bundle",
             "-f",
@@ -201,8 +186,8 @@ class BundleRoundTripIT {
             "--node-files-timeout",
             "3");
 
-    assertThat(bundled[0]).as("exit code; stderr: %s", bundled[2]).isEqualTo("0");
-    assertThat(bundled[2])
+    assertThat(bundled.exitCode()).as("exit code; stderr: %s", bundled.err()).isEqualTo("0");
+    assertThat(bundled.err())
         .contains("podnet: node files of " + node + " skipped: pod kube-system/podnet-node-files-")
         .contains("did not start within 3 s");
     JsonNode manifest = JSON.readTree(entry(bundle, "manifest.json"));

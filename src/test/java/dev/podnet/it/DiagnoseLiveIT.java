@@ -1,17 +1,16 @@
 package dev.podnet.it;
 
+import static dev.podnet.testing.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.podnet.cli.Main;
 import dev.podnet.source.ListQuery;
 import dev.podnet.source.LiveSource;
 import dev.podnet.source.ModelBuilder;
+import dev.podnet.testing.CliRun;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,21 +40,6 @@ class DiagnoseLiveIT {
           .toList()
           .stream();
     }
-  }
-
-  private static String[] run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code =
-        Main.run(
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8),
-            args);
-    return new String[] {
-      Integer.toString(code),
-      out.toString(StandardCharsets.UTF_8),
-      err.toString(StandardCharsets.UTF_8)
-    };
   }
 
   /**
@@ -121,8 +105,8 @@ class DiagnoseLiveIT {
       snapshotDir = clusterOnly;
     }
     for (String command : commands) {
-      String[] snapshot = run(command, "--snapshot", snapshotDir.toString(), "-o", "json");
-      String[] live =
+      CliRun snapshot = run(command, "--snapshot", snapshotDir.toString(), "-o", "json");
+      CliRun live =
           run(
               command,
               "--kubeconfig",
@@ -132,10 +116,12 @@ class DiagnoseLiveIT {
               "-o",
               "json");
 
-      assertThat(live[2]).as("stderr of the live %s run", command).isEmpty();
-      assertThat(live[0]).as("exit code of %s", command).isEqualTo(snapshot[0]);
-      assertThat(findingsOf(live[1])).as("podnet %s", command).isEqualTo(findingsOf(snapshot[1]));
-      assertThat(JSON.readTree(live[1]).path("source").path("kind").asText()).isEqualTo("live");
+      assertThat(live.err()).as("stderr of the live %s run", command).isEmpty();
+      assertThat(live.exitCode()).as("exit code of %s", command).isEqualTo(snapshot.exitCode());
+      assertThat(findingsOf(live.out()))
+          .as("podnet %s", command)
+          .isEqualTo(findingsOf(snapshot.out()));
+      assertThat(JSON.readTree(live.out()).path("source").path("kind").asText()).isEqualTo("live");
     }
   }
 

@@ -1,14 +1,13 @@
 package dev.podnet.node;
 
+import static dev.podnet.testing.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.podnet.cli.Main;
+import dev.podnet.testing.CliRun;
 import dev.podnet.testing.Golden;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,20 +27,6 @@ class NodeCommandTest {
   static final Path EXAMPLES = Path.of("examples");
   static final Path GOLDEN = Path.of("src/test/resources/golden/node");
 
-  record Run(int exitCode, String out, String err) {}
-
-  static Run run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code =
-        Main.run(
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8),
-            args);
-    return new Run(
-        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
-
   @ParameterizedTest
   @CsvSource({
     "stale-config-first, worker-2, cni_config_invalid",
@@ -51,12 +36,12 @@ class NodeCommandTest {
   })
   void examplesMatchTheirGoldenOutputs(String example, String node, String cause) {
     String snapshot = EXAMPLES.resolve(example).toString();
-    Run table = run("node", "--snapshot", snapshot, "--node", node);
+    CliRun table = run("node", "--snapshot", snapshot, "--node", node);
     assertThat(table.err()).isEmpty();
     assertThat(table.exitCode()).isEqualTo(2);
     Golden.assertMatches(
         GOLDEN.resolve(example + ".txt"), table.out() + "[exit code " + table.exitCode() + "]\n");
-    Run json = run("node", "--snapshot", snapshot, "--node", node, "-o", "json");
+    CliRun json = run("node", "--snapshot", snapshot, "--node", node, "-o", "json");
     assertThat(json.exitCode()).isEqualTo(2);
     assertThat(json.out())
         .contains(
@@ -66,9 +51,9 @@ class NodeCommandTest {
 
   @Test
   void theNodeFolderAsRootGivesTheSameFindingsWithoutTheClusterPart() {
-    Run viaSnapshot =
+    CliRun viaSnapshot =
         run("node", "--snapshot", "examples/binary-missing", "--node", "worker-3", "-o", "json");
-    Run viaRoot = run("node", "--root", "examples/binary-missing/nodes/worker-3", "-o", "json");
+    CliRun viaRoot = run("node", "--root", "examples/binary-missing/nodes/worker-3", "-o", "json");
     assertThat(viaRoot.exitCode()).isEqualTo(viaSnapshot.exitCode());
     assertThat(findingsPart(viaRoot.out())).isEqualTo(findingsPart(viaSnapshot.out()));
   }
@@ -94,14 +79,14 @@ class NodeCommandTest {
         }
       }
     }
-    Run fromArchive =
+    CliRun fromArchive =
         run("node", "--snapshot", archive.toString(), "--node", "worker-1", "-o", "json");
-    Run fromDirectory =
+    CliRun fromDirectory =
         run("node", "--snapshot", example.toString(), "--node", "worker-1", "-o", "json");
     assertThat(fromArchive.err()).isEmpty();
     assertThat(findingsPart(fromArchive.out())).isEqualTo(findingsPart(fromDirectory.out()));
 
-    Run noSuchNode = run("node", "--snapshot", archive.toString(), "--node", "worker-9");
+    CliRun noSuchNode = run("node", "--snapshot", archive.toString(), "--node", "worker-9");
     assertThat(noSuchNode.exitCode()).isEqualTo(Main.SOURCE_UNREADABLE);
     assertThat(noSuchNode.err())
         .isEqualTo(
@@ -130,7 +115,7 @@ class NodeCommandTest {
         }
         tar.closeArchiveEntry();
       }
-      Run run = run("node", "--snapshot", archive.toString(), "--node", "worker-1");
+      CliRun run = run("node", "--snapshot", archive.toString(), "--node", "worker-1");
       assertThat(run.exitCode()).as(hostile).isEqualTo(Main.SOURCE_UNREADABLE);
       assertThat(run.err())
           .as(hostile)
@@ -142,7 +127,7 @@ class NodeCommandTest {
 
   @Test
   void aMissingRootIsOneLineAndExitCode4() {
-    Run run = run("node", "--root", "/no/such/node-root");
+    CliRun run = run("node", "--root", "/no/such/node-root");
     assertThat(run.exitCode()).isEqualTo(Main.SOURCE_UNREADABLE);
     assertThat(run.err()).isEqualTo("podnet: /no/such/node-root: no such directory\n");
     assertThat(run.out()).isEmpty();
@@ -150,7 +135,7 @@ class NodeCommandTest {
 
   @Test
   void aSnapshotRootGivenAsNodeRootIsExplained() {
-    Run run = run("node", "--root", "examples/host-local-leak");
+    CliRun run = run("node", "--root", "examples/host-local-leak");
     assertThat(run.exitCode()).isEqualTo(Main.SOURCE_UNREADABLE);
     assertThat(run.err())
         .contains("not a node root")
@@ -170,7 +155,7 @@ class NodeCommandTest {
 
   @Test
   void helpNamesEveryFileItReads() {
-    Run help = run("node", "--help");
+    CliRun help = run("node", "--help");
     assertThat(help.exitCode()).isZero();
     for (String file :
         List.of(

@@ -9,10 +9,10 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.lang.syntax.ArchRuleDefinition;
 import dev.podnet.cli.Main;
+import dev.podnet.testing.CliRun;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -135,20 +135,8 @@ class HostileSnapshotArchiveTest {
 
   // ---- running -------------------------------------------------------------------------------
 
-  private record Run(int code, String out, String err) {}
-
-  private Run diagnose(Path archive) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code =
-        Main.run(
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8),
-            "diagnose",
-            "--snapshot",
-            archive.toString());
-    return new Run(
-        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  private static CliRun diagnose(Path archive) {
+    return CliRun.run("diagnose", "--snapshot", archive.toString());
   }
 
   private static void read(Path archive, ArchiveLimits limits) throws SourceException {
@@ -158,8 +146,8 @@ class HostileSnapshotArchiveTest {
   /** Through the CLI: exit 4, nothing on stdout, one line on stderr with these parts. */
   private void assertDiagnoseRefuses(Path archive, String... parts) throws IOException {
     Set<Path> before = listing();
-    Run run = diagnose(archive);
-    assertThat(run.code()).as(run.err()).isEqualTo(Main.SOURCE_UNREADABLE);
+    CliRun run = diagnose(archive);
+    assertThat(run.exitCode()).as(run.err()).isEqualTo(Main.SOURCE_UNREADABLE);
     assertThat(run.out()).isEmpty();
     assertThat(run.err())
         .startsWith("podnet: " + archive.getFileName() + ": ")
@@ -220,18 +208,9 @@ class HostileSnapshotArchiveTest {
     Path archive =
         bomb("node-bomb.tar.gz", "nodes/worker-1/logs/kubelet.log", 2L << 30, (byte) 0, "", "");
     Set<Path> before = listing();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code =
-        Main.run(
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8),
-            "node",
-            "--snapshot",
-            archive.toString(),
-            "--node",
-            "worker-1");
-    String error = err.toString(StandardCharsets.UTF_8);
+    CliRun run = CliRun.run("node", "--snapshot", archive.toString(), "--node", "worker-1");
+    int code = run.exitCode();
+    String error = run.err();
     assertThat(code).as(error).isEqualTo(Main.SOURCE_UNREADABLE);
     assertThat(error)
         .contains("entry 'nodes/worker-1/logs/kubelet.log' expands ", "(a decompression bomb?)")
@@ -399,7 +378,7 @@ class HostileSnapshotArchiveTest {
             ModelBuilder.queries(),
             (resource, item) -> names.add(item.path("metadata").path("name").asText()));
     assertThat(names).hasSize(10_000);
-    Run run = diagnose(archive);
+    CliRun run = diagnose(archive);
     assertThat(run.err()).isEmpty();
     assertThat(run.out()).contains("10000 nodes");
   }

@@ -1,12 +1,11 @@
 package dev.podnet.fix.reclaim;
 
+import static dev.podnet.testing.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.podnet.cli.Main;
+import dev.podnet.testing.CliRun;
 import dev.podnet.testing.Golden;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,20 +26,6 @@ class FixReclaimIpsCommandTest {
   static final Path GOLDEN = Path.of("src/test/resources/golden/reclaim");
   static final Pattern INSTANT =
       Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?Z");
-
-  record Run(int exitCode, String out, String err) {}
-
-  static Run run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code =
-        Main.run(
-            new PrintStream(out, true, StandardCharsets.UTF_8),
-            new PrintStream(err, true, StandardCharsets.UTF_8),
-            args);
-    return new Run(
-        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
 
   /** Replaces times of this run with {@code <now>} / {@code <now+10m>}, and the temp path. */
   static String normalised(String text, Instant before, Instant after, Path temp) {
@@ -69,9 +54,9 @@ class FixReclaimIpsCommandTest {
     Path root = snapshot.resolve("nodes/worker-1");
     Map<String, String> before = NodeTrees.contents(root.resolve("var/lib/cni/networks"));
     Instant start = Instant.now();
-    Run table =
+    CliRun table =
         run("fix", "reclaim-ips", "--root", root.toString(), "--snapshot", snapshot.toString());
-    Run json =
+    CliRun json =
         run(
             "fix",
             "reclaim-ips",
@@ -124,7 +109,7 @@ class FixReclaimIpsCommandTest {
 
     String[] apply = java.util.Arrays.copyOf(args, args.length + 1);
     apply[args.length] = "--apply";
-    Run applied = run(apply);
+    CliRun applied = run(apply);
     assertThat(applied.err()).isEmpty();
     assertThat(applied.exitCode()).isZero();
     assertThat(applied.out()).contains("13 reservations: 12 released, 1 in use.");
@@ -133,7 +118,7 @@ class FixReclaimIpsCommandTest {
     Matcher backup = Pattern.compile("--restore (\\S+) --apply").matcher(applied.out());
     assertThat(backup.find()).isTrue();
 
-    Run restored =
+    CliRun restored =
         run(
             "fix",
             "reclaim-ips",
@@ -149,7 +134,7 @@ class FixReclaimIpsCommandTest {
 
   @Test
   void calicoLeaksGetCalicoctlCommands() {
-    Run table = run("fix", "reclaim-ips", "--snapshot", "examples/calico-leaked-handles");
+    CliRun table = run("fix", "reclaim-ips", "--snapshot", "examples/calico-leaked-handles");
     assertThat(table.err()).isEmpty();
     assertThat(table.exitCode()).isZero();
     assertThat(table.out())
@@ -164,20 +149,20 @@ class FixReclaimIpsCommandTest {
 
   @Test
   void errorsAreOneLine(@TempDir Path temp) throws Exception {
-    Run noRoot =
+    CliRun noRoot =
         run("fix", "reclaim-ips", "--root", temp.resolve("absent").toString(), "--node", "n");
     assertThat(noRoot.exitCode()).isEqualTo(Main.SOURCE_UNREADABLE);
     assertThat(noRoot.err())
         .isEqualTo("podnet: " + temp.resolve("absent") + ": no such directory\n");
 
-    Run noNode =
+    CliRun noNode =
         run("fix", "reclaim-ips", "--root", temp.toString(), "--snapshot", temp.toString());
     assertThat(noNode.exitCode()).isEqualTo(Main.USAGE);
     assertThat(noNode.err()).startsWith("podnet: --node NAME is needed").doesNotContain("\tat ");
 
     Path snapshot = NodeTrees.copyExample(temp.resolve("copy"));
     Path root = snapshot.resolve("nodes/worker-1");
-    Run cooldown =
+    CliRun cooldown =
         run(
             "fix",
             "reclaim-ips",
@@ -192,21 +177,22 @@ class FixReclaimIpsCommandTest {
         .isEqualTo("podnet: --cooldown: 'ten' is not a duration like 10m, 90s or 1h30m\n");
 
     Files.delete(root.resolve("sandboxes.json"));
-    Run noSandboxes =
+    CliRun noSandboxes =
         run("fix", "reclaim-ips", "--root", root.toString(), "--snapshot", snapshot.toString());
     assertThat(noSandboxes.exitCode()).isEqualTo(Main.SOURCE_UNREADABLE);
     assertThat(noSandboxes.out())
         .contains("Nothing can be released: the sandbox list was not read")
         .contains("13 reservations: 13 unknown.");
 
-    Run badBackup =
+    CliRun badBackup =
         run("fix", "reclaim-ips", "--root", root.toString(), "--restore", "20990101-000000");
     assertThat(badBackup.exitCode()).isEqualTo(Main.SOURCE_UNREADABLE);
     assertThat(badBackup.err())
         .startsWith("podnet: 20990101-000000: no such backup folder")
         .hasLineCount(1);
 
-    Run applyWithoutRoot = run("fix", "reclaim-ips", "--snapshot", snapshot.toString(), "--apply");
+    CliRun applyWithoutRoot =
+        run("fix", "reclaim-ips", "--snapshot", snapshot.toString(), "--apply");
     assertThat(applyWithoutRoot.exitCode()).isEqualTo(Main.USAGE);
   }
 }
