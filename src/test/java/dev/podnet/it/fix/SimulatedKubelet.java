@@ -54,7 +54,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>A kubelet-restart pod is marked Succeeded once the kubelet has restarted.
  * </ul>
  */
-public final class SimulatedKubelet implements AutoCloseable {
+public final class SimulatedKubelet extends ClusterLoop {
 
   /**
    * What the kubelet registers: its flags ({@code --node-labels}, {@code --register-with-taints}).
@@ -75,10 +75,8 @@ public final class SimulatedKubelet implements AutoCloseable {
   private static final Duration HEARTBEAT = Duration.ofSeconds(2);
   private static final String CNI_AGENT_DAEMONSET = "kube-flannel-ds";
 
-  private final KubernetesClient client;
   private final Registration registration;
   private final String firstPodCidr;
-  private final Duration period;
   private final Duration terminationDelay;
   private final AtomicBoolean restartRequested = new AtomicBoolean();
   private final AtomicInteger registrations = new AtomicInteger();
@@ -86,9 +84,6 @@ public final class SimulatedKubelet implements AutoCloseable {
   private final Map<String, Instant> terminatingSince = new HashMap<>();
   private final Map<String, String> podIps = new HashMap<>();
   private final Set<String> restartPodsDone = Collections.synchronizedSet(new HashSet<>());
-  private final List<String> errors = Collections.synchronizedList(new ArrayList<>());
-  private final Thread thread;
-  private volatile boolean running = true;
   private volatile boolean paused;
   private volatile String nodeUid;
   private String ipCidr;
@@ -108,19 +103,16 @@ public final class SimulatedKubelet implements AutoCloseable {
       String firstPodCidr,
       Duration period,
       Duration terminationDelay) {
-    this.client = client;
+    super(client, period, "kubelet-" + registration.nodeName());
     this.registration = registration;
     this.firstPodCidr = firstPodCidr;
-    this.period = period;
     this.terminationDelay = terminationDelay;
-    this.thread = new Thread(this::loop, "kubelet-" + registration.nodeName());
-    this.thread.setDaemon(true);
   }
 
   /** Registers the Node (once; an existing Node of that name is adopted) and starts the loop. */
   public SimulatedKubelet start() {
     register(firstPodCidr);
-    thread.start();
+    startLoop();
     return this;
   }
 
@@ -152,47 +144,10 @@ public final class SimulatedKubelet implements AutoCloseable {
     paused = false;
   }
 
-  /** Unexpected API errors the loop met (it carries on after each). */
-  public List<String> errors() {
-    synchronized (errors) {
-      return List.copyOf(errors);
-    }
-  }
-
   @Override
-  public void close() {
-    running = false;
-    thread.interrupt();
-    try {
-      thread.join(5_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    client.close();
-  }
-
-  // ---------------------------------------------------------------------------------------------
-
-  private void loop() {
-    while (running) {
-      try {
-        if (!paused) {
-          tick();
-        }
-      } catch (KubernetesClientException e) {
-        if (running) {
-          errors.add(Instant.now() + " " + e.getCode() + " " + e.getMessage());
-        }
-      } catch (RuntimeException e) {
-        if (running) {
-          errors.add(Instant.now() + " " + e);
-        }
-      }
-      try {
-        Thread.sleep(period.toMillis());
-      } catch (InterruptedException e) {
-        return;
-      }
+  protected void step() {
+    if (!paused) {
+      tick();
     }
   }
 
@@ -203,7 +158,7 @@ public final class SimulatedKubelet implements AutoCloseable {
     Node node = client.nodes().withName(nodeName()).get();
     if (node != null && !node.getMetadata().getUid().equals(nodeUid)) {
       // not ours: another registration of the same name (never expected in these tests)
-      errors.add("Node " + nodeName() + " has UID " + node.getMetadata().getUid());
+      error("Node " + nodeName() + " has UID " + node.getMetadata().getUid());
     }
     String cidr = node == null ? null : firstCidr(node);
     if (cidr != null && !cidr.equals(ipCidr)) {

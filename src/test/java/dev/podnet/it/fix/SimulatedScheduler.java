@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -23,26 +22,18 @@ import java.util.Map;
  * schedulable node with the fewest pods: not cordoned, Ready, carrying a pod CIDR, and with no
  * {@code NoSchedule}/{@code NoExecute} taint the pod does not tolerate.
  */
-public final class SimulatedScheduler implements AutoCloseable {
-  private final KubernetesClient client;
-  private final Duration period;
-  private final Thread thread;
+public final class SimulatedScheduler extends ClusterLoop {
   private final List<String> bindings = Collections.synchronizedList(new ArrayList<>());
-  private final List<String> errors = Collections.synchronizedList(new ArrayList<>());
-  private volatile boolean running = true;
 
   /**
    * @param client the scheduler's own client; closed by {@link #close()}
    */
   public SimulatedScheduler(KubernetesClient client, Duration period) {
-    this.client = client;
-    this.period = period;
-    this.thread = new Thread(this::loop, "scheduler");
-    this.thread.setDaemon(true);
+    super(client, period, "scheduler");
   }
 
   public SimulatedScheduler start() {
-    thread.start();
+    startLoop();
     return this;
   }
 
@@ -53,39 +44,9 @@ public final class SimulatedScheduler implements AutoCloseable {
     }
   }
 
-  public List<String> errors() {
-    synchronized (errors) {
-      return List.copyOf(errors);
-    }
-  }
-
   @Override
-  public void close() {
-    running = false;
-    thread.interrupt();
-    try {
-      thread.join(5_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    client.close();
-  }
-
-  private void loop() {
-    while (running) {
-      try {
-        scheduleOnce();
-      } catch (RuntimeException e) {
-        if (running) {
-          errors.add(Instant.now() + " " + e);
-        }
-      }
-      try {
-        Thread.sleep(period.toMillis());
-      } catch (InterruptedException e) {
-        return;
-      }
-    }
+  protected void step() {
+    scheduleOnce();
   }
 
   private void scheduleOnce() {
