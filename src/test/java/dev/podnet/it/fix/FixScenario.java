@@ -146,11 +146,7 @@ public record FixScenario(
     int ready = (int) pods.stream().filter(FixTestCluster::ready).count();
     JournalView journal = JournalView.read(journalDir, runId).orElse(null);
     boolean allDone = journal != null && everyPlannedStepDone(journalDir, runId, journal);
-    Lease lease = client.leases().inNamespace("kube-system").withName("podnet-fix").get();
-    boolean lockFree =
-        lease == null
-            || lease.getSpec().getHolderIdentity() == null
-            || lease.getSpec().getHolderIdentity().isEmpty();
+    boolean lockFree = lockReleasedOrLapsed(client);
     int helpers =
         (int)
             client
@@ -177,6 +173,44 @@ public record FixScenario(
         lockFree,
         helpers,
         byRole);
+  }
+
+  /**
+   * Whether no run holds the lock: released, or, where the release itself could not reach the
+   * server (the run says so and that the lock lapses), not renewed by anyone until its duration ran
+   * out. Waits out the duration for that.
+   */
+  static boolean lockReleasedOrLapsed(KubernetesClient client) {
+    Lease lease = client.leases().inNamespace("kube-system").withName("podnet-fix").get();
+    if (released(lease)) {
+      return true;
+    }
+    java.time.ZonedDateTime renewed = lease.getSpec().getRenewTime();
+    Integer seconds = lease.getSpec().getLeaseDurationSeconds();
+    if (renewed == null || seconds == null) {
+      return false;
+    }
+    long wait =
+        java.time.Duration.between(
+                java.time.Instant.now(), renewed.toInstant().plusSeconds(seconds + 1L))
+            .toMillis();
+    if (wait > 2_000L * seconds) {
+      return false; // renewed in the future: not a lapsing lock
+    }
+    try {
+      Thread.sleep(Math.max(0, wait));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+    Lease after = client.leases().inNamespace("kube-system").withName("podnet-fix").get();
+    return released(after) || renewed.equals(after.getSpec().getRenewTime());
+  }
+
+  private static boolean released(Lease lease) {
+    return lease == null
+        || lease.getSpec().getHolderIdentity() == null
+        || lease.getSpec().getHolderIdentity().isEmpty();
   }
 
   private static int registrations(FixTestCluster cluster, String node) {
