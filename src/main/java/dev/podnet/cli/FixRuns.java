@@ -59,6 +59,7 @@ final class FixRuns {
     }
     if (journal.state() == RunJournal.State.COMPLETE) {
       out.println("run " + runId + " is complete: nothing to resume");
+      releaseLeftoverLock(journal, connection, out);
       return 0;
     }
     out.println("journal: " + journal.directory());
@@ -68,6 +69,36 @@ final class FixRuns {
         continueCommand(runId, root, journalDirGiven, connection),
         connection,
         out);
+  }
+
+  /**
+   * A run killed between the end of its journal and the release of its lock leaves the lock held
+   * until it lapses; resuming it lets the lock go at once, where the run still holds it.
+   */
+  private static void releaseLeftoverLock(
+      RunJournal journal, Connection connection, PrintWriter out) {
+    try (KubernetesFixCluster cluster =
+        KubernetesFixCluster.connect(
+            connection.kubeconfig(),
+            connection.context(),
+            Duration.ofSeconds(connection.requestTimeoutSeconds()))) {
+      FixExecutor executor =
+          new FixExecutor(
+              cluster,
+              journal,
+              Clock.systemUTC(),
+              duration -> Thread.sleep(duration.toMillis()),
+              out::println,
+              "");
+      if (executor.releaseLockOfCompletedRun()) {
+        out.println("released the lock kube-system/podnet-fix, which the run still held");
+      }
+    } catch (SourceException e) {
+      out.println(
+          "could not look at the lock kube-system/podnet-fix ("
+              + e.getMessage()
+              + "); if the run still holds it, it lapses by itself");
+    }
   }
 
   private static int run(

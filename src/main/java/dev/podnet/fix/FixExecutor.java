@@ -217,11 +217,21 @@ public final class FixExecutor {
         continueCommand);
   }
 
-  private void releaseLock() {
+  /**
+   * For a run whose journal is complete already: releases the lock if the run still holds it (its
+   * process ended after the journal's last entry, before the release). Touches nothing else.
+   *
+   * @return whether a lock this run held was released
+   */
+  public boolean releaseLockOfCompletedRun() {
+    return releaseLock();
+  }
+
+  /** Releases the lock if this run holds it, retrying; true when it held it and let it go. */
+  private boolean releaseLock() {
     for (int failures = 1; ; failures++) {
       try {
-        lock.release();
-        return;
+        return lock.release();
       } catch (FixApiException e) {
         if (!e.retryable() || failures >= ATTEMPTS) {
           out.accept(
@@ -230,13 +240,13 @@ public final class FixExecutor {
                   + "); it lapses by itself after "
                   + plan.options().leaseDuration().toSeconds()
                   + " s");
-          return;
+          return false;
         }
       }
       try {
         sleep(backoff(failures), null);
       } catch (Stop interrupted) {
-        return;
+        return false;
       }
     }
   }

@@ -108,15 +108,19 @@ final class RunLock {
   /**
    * Releases the lock if this run still holds it: the holder is cleared with the lease's resource
    * version as precondition, so a run that took it over meanwhile keeps it.
+   *
+   * @return whether this run held it
    */
-  void release() throws FixApiException {
+  boolean release() throws FixApiException {
     Optional<LeaseRecord> current = cluster.lease();
-    if (current.isPresent() && current.get().holder().equals(runId)) {
+    boolean ours = current.isPresent() && current.get().holder().equals(runId);
+    if (ours) {
       LeaseRecord lease = current.get();
       cluster.updateLease(
           new LeaseRecord(
               "", lease.acquired(), clock.instant(), lease.duration(), lease.resourceVersion()));
     }
     held = null;
+    return ours;
   }
 }

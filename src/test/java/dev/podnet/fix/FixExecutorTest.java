@@ -235,6 +235,26 @@ class FixExecutorTest {
   }
 
   @Test
+  void aCompletedRunKilledBeforeItsReleaseLetsTheLockGoOnResumeButNeverAnotherRunsLock()
+      throws IOException, JournalException {
+    RunJournal journal = start(plan(List.of("worker-2"), FixOptions.POD));
+    assertThat(executor(journal).run().state()).isEqualTo(RunJournal.State.COMPLETE);
+    // the process was killed after the journal's last entry, before the release
+    cluster.setLease(
+        new LeaseRecord(journal.runId(), START, time.instant(), Duration.ofSeconds(60), null));
+    RunJournal reopened = RunJournal.open(journals, journal.runId(), RunJournal::atomicWrite);
+
+    assertThat(executor(reopened).releaseLockOfCompletedRun()).isTrue();
+    assertThat(cluster.currentLease().orElseThrow().holder()).isEmpty();
+
+    cluster.setLease(
+        new LeaseRecord(
+            "20261120-093000-abcdef", START, time.instant(), Duration.ofSeconds(60), null));
+    assertThat(executor(reopened).releaseLockOfCompletedRun()).isFalse();
+    assertThat(cluster.currentLease().orElseThrow().holder()).isEqualTo("20261120-093000-abcdef");
+  }
+
+  @Test
   void theLeaseIsRenewedWhileTheRunWaits() throws IOException {
     cluster.operatorRestartsAfter(200);
     RunJournal journal = start(plan(List.of("worker-3"), FixOptions.MANUAL));
