@@ -138,7 +138,7 @@ class BundleRoundTripIT {
             proxyKubeconfig.toString(),
             "--page-size",
             "7");
-    assertThat(bundled.exitCode()).as("bundle exit code; stderr: %s", bundled.err()).isEqualTo("0");
+    assertThat(bundled.exitCode()).as("bundle exit code; stderr: %s", bundled.err()).isEqualTo(0);
     assertThat(bundled.out()).startsWith("wrote ");
     assertThat(bundle).isRegularFile();
     assertThat(proxy.requests())
@@ -186,7 +186,7 @@ class BundleRoundTripIT {
             "--node-files-timeout",
             "3");
 
-    assertThat(bundled.exitCode()).as("exit code; stderr: %s", bundled.err()).isEqualTo("0");
+    assertThat(bundled.exitCode()).as("exit code; stderr: %s", bundled.err()).isEqualTo(0);
     assertThat(bundled.err())
         .contains("podnet: node files of " + node + " skipped: pod kube-system/podnet-node-files-")
         .contains("did not start within 3 s");
