@@ -77,20 +77,8 @@ final class FixRuns {
    */
   private static void releaseLeftoverLock(
       RunJournal journal, Connection connection, PrintWriter out) {
-    try (KubernetesFixCluster cluster =
-        KubernetesFixCluster.connect(
-            connection.kubeconfig(),
-            connection.context(),
-            Duration.ofSeconds(connection.requestTimeoutSeconds()))) {
-      FixExecutor executor =
-          new FixExecutor(
-              cluster,
-              journal,
-              Clock.systemUTC(),
-              duration -> Thread.sleep(duration.toMillis()),
-              out::println,
-              "");
-      if (executor.releaseLockOfCompletedRun()) {
+    try (KubernetesFixCluster cluster = connect(connection)) {
+      if (executor(cluster, journal, Clock.systemUTC(), "", out).releaseLockOfCompletedRun()) {
         out.println("released the lock kube-system/podnet-fix, which the run still held");
       }
     } catch (SourceException e) {
@@ -107,23 +95,8 @@ final class FixRuns {
       String continueCommand,
       Connection connection,
       PrintWriter out) {
-    try (KubernetesFixCluster cluster =
-        KubernetesFixCluster.connect(
-            connection.kubeconfig(),
-            connection.context(),
-            Duration.ofSeconds(connection.requestTimeoutSeconds()))) {
-      FixExecutor executor =
-          new FixExecutor(
-              cluster,
-              journal,
-              clock,
-              duration -> Thread.sleep(duration.toMillis()),
-              line -> {
-                out.println(line);
-                out.flush();
-              },
-              continueCommand);
-      RunOutcome outcome = executor.run();
+    try (KubernetesFixCluster cluster = connect(connection)) {
+      RunOutcome outcome = executor(cluster, journal, clock, continueCommand, out).run();
       out.flush();
       return outcome.exitCode();
     } catch (SourceException e) {
@@ -141,6 +114,32 @@ final class FixRuns {
               + ")",
           Main.SOURCE_UNREADABLE);
     }
+  }
+
+  private static KubernetesFixCluster connect(Connection connection) throws SourceException {
+    return KubernetesFixCluster.connect(
+        connection.kubeconfig(),
+        connection.context(),
+        Duration.ofSeconds(connection.requestTimeoutSeconds()));
+  }
+
+  /** The executor of a run, printing each event as it happens. */
+  private static FixExecutor executor(
+      KubernetesFixCluster cluster,
+      RunJournal journal,
+      Clock clock,
+      String continueCommand,
+      PrintWriter out) {
+    return new FixExecutor(
+        cluster,
+        journal,
+        clock,
+        duration -> Thread.sleep(duration.toMillis()),
+        line -> {
+          out.println(line);
+          out.flush();
+        },
+        continueCommand);
   }
 
   /** {@code podnet fix resume RUN}, with the options that reach the same journal and cluster. */
