@@ -161,6 +161,7 @@ class FixFaultScheduleIT {
   @TempDir static Path temp;
 
   private FixTestCluster cluster;
+  private GuardedProxy guarded;
   private FaultProxy proxy;
   private Invariants invariants;
   private Path viaProxy;
@@ -169,14 +170,10 @@ class FixFaultScheduleIT {
   @BeforeAll
   void setUp() throws Exception {
     cluster = FixTestCluster.shared();
-    proxy = new FaultProxy(cluster.server().masterUrl(), hold());
-    invariants = new Invariants(cluster.client(), Duration.ofMillis(50)).start();
-    proxy.addGuard(invariants.nodeDeleteGuard());
-    proxy.addGuard(invariants.cordonGuard());
-    viaProxy =
-        cluster
-            .server()
-            .writeKubeconfig(temp.resolve("proxy.kubeconfig"), proxy.url(), RealApiServer.TOKEN);
+    guarded = GuardedProxy.start(cluster, hold(), temp.resolve("proxy.kubeconfig"));
+    proxy = guarded.proxy();
+    invariants = guarded.invariants();
+    viaProxy = guarded.kubeconfig();
     direct =
         cluster
             .server()
@@ -194,11 +191,8 @@ class FixFaultScheduleIT {
 
   @AfterAll
   void tearDown() {
-    if (invariants != null) {
-      invariants.close();
-    }
-    if (proxy != null) {
-      proxy.close();
+    if (guarded != null) {
+      guarded.close();
     }
   }
 

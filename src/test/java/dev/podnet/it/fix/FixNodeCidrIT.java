@@ -3,7 +3,6 @@ package dev.podnet.it.fix;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.podnet.it.RealApiServer;
 import io.fabric8.kubernetes.api.model.Node;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +38,7 @@ class FixNodeCidrIT {
   @TempDir static Path temp;
 
   private FixTestCluster cluster;
+  private GuardedProxy guarded;
   private FaultProxy proxy;
   private Invariants invariants;
   private Path kubeconfig;
@@ -48,25 +48,19 @@ class FixNodeCidrIT {
   @BeforeAll
   void setUp() throws Exception {
     cluster = FixTestCluster.shared();
-    proxy = new FaultProxy(cluster.server().masterUrl(), Duration.ofSeconds(1));
-    invariants = new Invariants(cluster.client(), Duration.ofMillis(50)).start();
-    proxy.addGuard(invariants.nodeDeleteGuard());
-    proxy.addGuard(invariants.cordonGuard());
-    kubeconfig =
-        cluster
-            .server()
-            .writeKubeconfig(
-                Files.createTempFile("podnet-it", ".kubeconfig"), proxy.url(), RealApiServer.TOKEN);
+    guarded =
+        GuardedProxy.start(
+            cluster, Duration.ofSeconds(1), Files.createTempFile("podnet-it", ".kubeconfig"));
+    proxy = guarded.proxy();
+    invariants = guarded.invariants();
+    kubeconfig = guarded.kubeconfig();
     scenario = FixScenario.create(cluster, "roll", 2, 2, 10);
   }
 
   @AfterAll
   void tearDown() {
-    if (invariants != null) {
-      invariants.close();
-    }
-    if (proxy != null) {
-      proxy.close();
+    if (guarded != null) {
+      guarded.close();
     }
     if (cluster != null && scenario != null) {
       List<String> nodes = new ArrayList<>(scenario.nodes());

@@ -2,7 +2,6 @@ package dev.podnet.it.fix;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.podnet.it.RealApiServer;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.nio.file.Files;
@@ -31,6 +30,7 @@ class FixPdbBlockIT {
   @TempDir static Path temp;
 
   private FixTestCluster cluster;
+  private GuardedProxy guarded;
   private FaultProxy proxy;
   private Invariants invariants;
   private Path kubeconfig;
@@ -39,15 +39,12 @@ class FixPdbBlockIT {
   @BeforeAll
   void setUp() throws Exception {
     cluster = FixTestCluster.shared();
-    proxy = new FaultProxy(cluster.server().masterUrl(), Duration.ofSeconds(1));
-    invariants = new Invariants(cluster.client(), Duration.ofMillis(50)).start();
-    proxy.addGuard(invariants.nodeDeleteGuard());
-    proxy.addGuard(invariants.cordonGuard());
-    kubeconfig =
-        cluster
-            .server()
-            .writeKubeconfig(
-                Files.createTempFile("podnet-it", ".kubeconfig"), proxy.url(), RealApiServer.TOKEN);
+    guarded =
+        GuardedProxy.start(
+            cluster, Duration.ofSeconds(1), Files.createTempFile("podnet-it", ".kubeconfig"));
+    proxy = guarded.proxy();
+    invariants = guarded.invariants();
+    kubeconfig = guarded.kubeconfig();
     cluster.addWorker("pdb-d1", "10.99.60.0/24", Map.of());
     cluster.addWorker("pdb-ok1", null, Map.of());
     cluster.createNamespace("pdb");
@@ -58,11 +55,8 @@ class FixPdbBlockIT {
 
   @AfterAll
   void tearDown() {
-    if (invariants != null) {
-      invariants.close();
-    }
-    if (proxy != null) {
-      proxy.close();
+    if (guarded != null) {
+      guarded.close();
     }
     if (cluster != null) {
       cluster.removeWorkers(List.of("pdb-d1", "pdb-ok1"), List.of("pdb"));
