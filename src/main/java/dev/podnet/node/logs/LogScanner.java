@@ -54,7 +54,8 @@ public final class LogScanner {
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   private static final long LOW7 = 0x7F7F7F7F7F7F7F7FL;
   private static final long HIGH = 0x8080808080808080L;
-  private static final long NEWLINES = 0x0101010101010101L * '\n';
+  private static final long ONES = 0x0101010101010101L;
+  private static final long NEWLINES = ONES * '\n';
 
   /** Clock fields kept per candidate line: see {@link Chunk#clocks}. */
   private static final int CLOCK_FIELDS = 8;
@@ -288,7 +289,8 @@ public final class LogScanner {
         int found = -1;
         int foundLineStart = 0;
         if (i >= resume && prefilter.mayMatch((int) folded)) {
-          if (prefilter.verify(data, i, lineStart, Math.min(length, lineStart + limit)) >= 0) {
+          int to = Math.min(length, lineStart + limit);
+          if (prefilter.verifySampled(data, i, (int) folded, folded, lineStart, to) >= 0) {
             found = i;
             foundLineStart = lineStart;
           }
@@ -298,7 +300,9 @@ public final class LogScanner {
           long before = zero & 0xFFFFFFFFL;
           int start =
               before == 0 ? lineStart : i + ((63 - Long.numberOfLeadingZeros(before)) >>> 3) + 1;
-          if (prefilter.verify(data, at, start, Math.min(length, start + limit)) >= 0) {
+          long eight = (folded >>> 32) | (Prefilter.foldCase((long) LONGS.get(data, i + 8)) << 32);
+          int to = Math.min(length, start + limit);
+          if (prefilter.verifySampled(data, at, (int) (folded >>> 32), eight, start, to) >= 0) {
             found = at;
             foundLineStart = start;
           }
@@ -750,7 +754,7 @@ public final class LogScanner {
   }
 
   /** The pod's name from kubelet's {@code pod="ns/name"} or containerd's sandbox metadata. */
-  private static String podName(String line) {
+  static String podName(String line) {
     int at = line.indexOf(" pod=\"");
     if (at >= 0) {
       int slash = line.indexOf('/', at);
@@ -799,50 +803,94 @@ public final class LogScanner {
       }
     }
     int start = LogHeaders.end(data, from, to);
+    // Every byte is copied as it is read; the rare places where the key differs from the text are
+    // mended behind: a run of hex digits and dashes that is an id when it ends, a volatile field at
+    // its '="', a '#' at once. Eight bytes at a time where none of that can happen in them.
     int length = 0;
+    int run = 0; // length of the run of hex digits and dashes that ends before i
+    int fieldsFrom = start; // a field's name starts here or later: before lies a field taken
     i = start;
     while (i < to) {
-      byte c = data[i];
-      if ((c == 't' || c == 'p') && (i == start || data[i - 1] == ' ')) {
-        int skip = skipField(data, i, to);
-        if (skip > i) {
-          scratch[length++] = '#';
-          scratch[length++] = 'f';
-          i = skip;
+      int stop = Math.min(to, i + 8);
+      if (stop - i == 8) {
+        long word = (long) LONGS.get(data, i);
+        long hex = hexDigits(word);
+        long hexOrDash = hex | equalBytes(word, '-');
+        long special = equalBytes(word, '#') | equalBytes(word, '=');
+        long other = ~hexOrDash & HIGH; // the bytes that end a run
+        if (special == 0 && other != 0 && run + (Long.numberOfTrailingZeros(other) >>> 3) < 16) {
+          // No id can end here (the run coming in ends at the first other byte, short, and the
+          // runs after it are shorter than the word), no field, no '#': the key has these bytes.
+          LONGS.set(scratch, length, word);
+          length += 8;
+          i += 8;
+          // The run going out: the trailing hex digits and dashes from the first digit among them.
+          long tail = hex & ~((-1L >>> Long.numberOfLeadingZeros(other)));
+          run = tail == 0 ? 0 : 8 - (Long.numberOfTrailingZeros(tail) >>> 3);
           continue;
         }
       }
-      if (isHex(c)) { // a run as hideIds takes it: hex digits and dashes
-        int j = i;
-        int digits = 0;
-        int letters = 0; // bit 1: a lower-case letter, bit 2: an upper-case one
-        while (j < to && (isHex(data[j]) || data[j] == '-')) {
-          byte d = data[j];
-          digits += d == '-' ? 0 : 1;
-          letters |= d >= 'a' ? 1 : d >= 'A' ? 2 : 0;
-          j++;
+      while (i < stop) { // byte by byte; a field taken can leave i past stop
+        byte c = data[i];
+        int kind = KEY_KIND[c]; // c >= 0: the line is ASCII
+        boolean inRun = kind >= DIGIT || (kind == DASH && run > 0); // a run starts at a digit
+        if (!inRun && run >= MIN_ID_LENGTH) {
+          length = closeRun(data, i - run, i, scratch, length);
         }
-        if (hidden(j - i, digits) && (j - i == digits || uuid(data, i, j))) {
-          length = idMarker(scratch, length, j - i, letters);
-        } else {
-          System.arraycopy(data, i, scratch, length, j - i);
-          length += j - i;
+        if (kind == SPECIAL) {
+          if (c == '#') {
+            scratch[length++] = '#'; // a literal '#' doubled, so that markers cannot be forged
+          } else {
+            int name = fieldName(data, i, fieldsFrom, start, to);
+            int close = name < 0 ? -1 : indexOf(data, (byte) '"', i + 2, to);
+            if (close >= 0) {
+              length -= i - name; // the name was copied: the marker takes its place
+              scratch[length++] = '#';
+              scratch[length++] = 'f';
+              i = close + 1;
+              fieldsFrom = i;
+              run = 0;
+              continue;
+            }
+          }
         }
-        i = j;
-        continue;
+        scratch[length++] = c;
+        run = inRun ? run + 1 : 0;
+        i++;
       }
-      scratch[length++] = c;
-      if (c == '#') {
-        scratch[length++] = '#'; // a literal '#' doubled, so that markers cannot be forged
-      }
-      i++;
     }
-    String key = new String(scratch, 0, length, StandardCharsets.ISO_8859_1);
+    if (run >= MIN_ID_LENGTH) {
+      length = closeRun(data, to - run, to, scratch, length);
+    }
     String pod = podName(text);
     if (pod != null && pod.length() >= 3 && pod.indexOf('#') < 0) {
-      return key.replace(pod, "#p");
+      length = replacePod(scratch, length, pod.getBytes(StandardCharsets.ISO_8859_1));
     }
-    return key;
+    return new String(scratch, 0, length, StandardCharsets.ISO_8859_1);
+  }
+
+  /**
+   * Puts {@code #p} in place of every occurrence of the pod's name in {@code scratch[0, length)},
+   * left to right as {@link String#replace} does; the name is longer than the marker, so the key is
+   * mended in place. Returns its new length.
+   */
+  private static int replacePod(byte[] scratch, int length, byte[] pod) {
+    byte first = pod[0];
+    int last = length - pod.length;
+    int out = 0;
+    int i = 0;
+    while (i < length) {
+      if (scratch[i] == first
+          && i <= last
+          && Arrays.equals(scratch, i, i + pod.length, pod, 0, pod.length)) {
+        scratch[out++] = '#';
+        scratch[out++] = 'p';
+        i += pod.length;
+      } else {
+        scratch[out++] = scratch[i++];
+      }
+    }
+    return out;
   }
 
   /**
@@ -878,32 +926,88 @@ public final class LogScanner {
           .map(field -> field.getBytes(StandardCharsets.US_ASCII))
           .toArray(byte[][]::new);
 
-  /** The index after {@code name="value"} when one of the volatile fields starts at i; else i. */
-  private static int skipField(byte[] data, int i, int to) {
+  /** The high bit of every byte of an ASCII word that is a hex digit, in either case. */
+  private static long hexDigits(long word) {
+    long lower = word | 0x2020202020202020L; // 'A'-'F' become 'a'-'f'; no other byte does
+    return inRange(word, '0', '9') | inRange(lower, 'a', 'f');
+  }
+
+  /** The high bit of every byte of an ASCII word in {@code [low, high]}. */
+  private static long inRange(long word, int low, int high) {
+    long atLeast = word + ONES * (0x80 - low); // bytes < 0x80: no carry into the next byte
+    long above = word + ONES * (0x7F - high);
+    return atLeast & ~above & HIGH;
+  }
+
+  /** The high bit of every byte of {@code word} equal to {@code value}, exactly. */
+  private static long equalBytes(long word, int value) {
+    long x = word ^ (ONES * value);
+    return ~(((x & LOW7) + LOW7) | x | LOW7);
+  }
+
+  /**
+   * Where the name of a volatile field that ends at the {@code '='} at {@code at} starts, when a
+   * {@code '"'} follows, the name starts the message or follows a space, and no earlier field took
+   * it; else -1. Names never share an end, so at most one fits.
+   */
+  private static int fieldName(byte[] data, int at, int fieldsFrom, int start, int to) {
+    if (at + 1 >= to || data[at + 1] != '"') {
+      return -1;
+    }
     for (byte[] field : VOLATILE_FIELD_BYTES) {
-      if (startsWith(data, i, to, field)) {
-        int close = indexOf(data, (byte) '"', i + field.length, to);
-        return close < 0 ? i : close + 1;
+      int name = at - (field.length - 2); // the field's bytes end with '="'
+      if (name >= fieldsFrom
+          && (name == start || data[name - 1] == ' ')
+          && Arrays.equals(data, name, at, field, 0, field.length - 2)) {
+        return name;
       }
     }
-    return i;
+    return -1;
   }
 
-  private static boolean startsWith(byte[] data, int at, int to, byte[] prefix) {
-    if (at + prefix.length > to) {
-      return false;
+  /**
+   * Mends the key where the run of hex digits and dashes {@code data[from, to)}, already copied, is
+   * an id (as {@link #hideIds} takes it): its marker replaces it. Returns the key's new length.
+   */
+  private static int closeRun(byte[] data, int from, int to, byte[] scratch, int length) {
+    int digits = 0;
+    int letters = 0; // bit 1: a lower-case letter, bit 2: an upper-case one
+    for (int k = from; k < to; k++) {
+      int kind = KEY_KIND[data[k]];
+      digits += kind >= DIGIT ? 1 : 0;
+      letters |= kind >= DIGIT ? kind - DIGIT : 0; // DIGIT: none, LOWER_HEX: 1, UPPER_HEX: 2
     }
-    for (int k = 0; k < prefix.length; k++) {
-      if (data[at + k] != prefix[k]) {
-        return false;
+    if (hidden(to - from, digits) && (to - from == digits || uuid(data, from, to))) {
+      return idMarker(scratch, length - (to - from), to - from, letters);
+    }
+    return length;
+  }
+
+  // What each ASCII byte is to cacheKey: text (0), a dash, a '#' or '=' (SPECIAL), a hex digit.
+  private static final int DASH = 1;
+  private static final int SPECIAL = 2;
+  private static final int DIGIT = 4;
+  private static final int LOWER_HEX = DIGIT + 1;
+  private static final int UPPER_HEX = DIGIT + 2;
+  private static final byte[] KEY_KIND = new byte[128];
+
+  static {
+    KEY_KIND['-'] = DASH;
+    KEY_KIND['#'] = SPECIAL;
+    KEY_KIND['='] = SPECIAL;
+    for (int c = 0; c < 128; c++) {
+      if (c >= '0' && c <= '9') {
+        KEY_KIND[c] = DIGIT;
+      } else if (c >= 'a' && c <= 'f') {
+        KEY_KIND[c] = LOWER_HEX;
+      } else if (c >= 'A' && c <= 'F') {
+        KEY_KIND[c] = UPPER_HEX;
       }
     }
-    return true;
   }
 
-  private static boolean isHex(byte c) {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-  }
+  /** The shortest run of hex digits and dashes that {@link #hidden} can take for an id. */
+  private static final int MIN_ID_LENGTH = 16;
 
   /**
    * Whether a run of hex digits and dashes is an id: 16 or more digits without a dash, or a UUID's

@@ -475,15 +475,40 @@ final class Prefilter {
       return -1;
     }
     int folded = readGram(data, at);
-    if (pairBitmap.length > 0 && at + 2 * GRAM <= data.length) {
-      int hash = hash(folded);
-      if ((shortBitmap[hash >>> 6] & (1L << hash)) == 0) {
-        int pair = pairHash(spacesCanonical(foldCase((long) LONGS.get(data, at))));
-        if ((pairBitmap[pair >>> 6] & (1L << pair)) == 0) {
-          return -1; // no short anchor has the gram, no long one has it with these next bytes
-        }
-      }
+    if (pairBitmap.length > 0
+        && at + 2 * GRAM <= data.length
+        && !pairMayMatch(folded, foldCase((long) LONGS.get(data, at)))) {
+      return -1;
     }
+    return compare(data, at, folded, from, to);
+  }
+
+  /**
+   * {@link #verify} for the fused scan, which has already folded the gram at {@code at} and the
+   * eight bytes from it: the same answer without reading them again.
+   */
+  int verifySampled(byte[] data, int at, int folded, long eight, int from, int to) {
+    if (pairBitmap.length > 0 && !pairMayMatch(folded, eight)) {
+      return -1;
+    }
+    return compare(data, at, folded, from, to);
+  }
+
+  /**
+   * The second stage: false when no short anchor has the gram and no long one has it followed by
+   * the next four of the eight folded bytes.
+   */
+  private boolean pairMayMatch(int folded, long eight) {
+    int hash = hash(folded);
+    if ((shortBitmap[hash >>> 6] & (1L << hash)) != 0) {
+      return true;
+    }
+    int pair = pairHash(spacesCanonical(eight));
+    return (pairBitmap[pair >>> 6] & (1L << pair)) != 0;
+  }
+
+  /** The anchors that have the gram, each compared where the gram would put it. */
+  private int compare(byte[] data, int at, int folded, int from, int to) {
     int slot = hash(folded) & slotMask;
     while (slotCount[slot] != 0) {
       if (slotGrams[slot] == folded) {
