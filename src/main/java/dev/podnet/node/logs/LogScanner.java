@@ -96,9 +96,12 @@ public final class LogScanner {
   // ---------------------------------------------------------------------------------------------
   // Pipeline
 
-  /** A chunk of whole lines, and what a scanner thread found in it. */
+  /**
+   * A chunk of whole lines, and what a scanner thread found in it. Chunks are pooled and used again
+   * with their arrays, so a scan allocates little besides the candidates' texts and keys.
+   */
   private static final class Chunk {
-    final byte[] data;
+    final byte[] data = new byte[CHUNK_BYTES + CHUNK_SLACK];
     int length;
     boolean cutLongLine;
     long lines;
@@ -115,8 +118,16 @@ public final class LogScanner {
      */
     int[] clocks = new int[128 * CLOCK_FIELDS];
 
-    Chunk(byte[] data) {
-      this.data = data;
+    /** Where {@link #cacheKey} writes; sized for the longest line on first use. */
+    byte[] scratch = new byte[0];
+
+    /** Ready to be filled again: no lines, no candidates. */
+    void reset() {
+      length = 0;
+      cutLongLine = false;
+      lines = 0;
+      truncated = 0;
+      spanCount = 0;
     }
 
     void span(int start, int end) {
@@ -133,9 +144,9 @@ public final class LogScanner {
     Tally tally = new Tally(options, catalog);
     int threads = options.threads();
     int inFlight = Math.max(1, threads * 2);
-    BlockingQueue<byte[]> pool = new ArrayBlockingQueue<>(inFlight + 2);
+    BlockingQueue<Chunk> pool = new ArrayBlockingQueue<>(inFlight + 2);
     for (int i = 0; i < inFlight + 2; i++) {
-      pool.add(new byte[CHUNK_BYTES + CHUNK_SLACK]);
+      pool.add(new Chunk());
     }
     ExecutorService executor =
         threads == 0
@@ -155,7 +166,9 @@ public final class LogScanner {
       boolean skipping = false;
       boolean eof = false;
       while (!eof) {
-        byte[] data = take(pool);
+        Chunk chunk = take(pool);
+        chunk.reset();
+        byte[] data = chunk.data;
         System.arraycopy(carry, 0, data, 0, carryLength);
         int filled = carryLength;
         carryLength = 0;
@@ -179,7 +192,6 @@ public final class LogScanner {
           bytes += read;
           filled += read;
         }
-        Chunk chunk = new Chunk(data);
         int lastNewline = lastIndexOf(data, (byte) '\n', filled);
         if (eof) {
           if (filled > 0 && data[filled - 1] != '\n') {
@@ -202,7 +214,7 @@ public final class LogScanner {
           System.arraycopy(data, chunk.length, carry, 0, carryLength);
         }
         if (chunk.length == 0) {
-          pool.add(data);
+          pool.add(chunk);
           continue;
         }
         if (executor == null) {
@@ -226,7 +238,7 @@ public final class LogScanner {
     return tally.summary(name, bytes);
   }
 
-  private static byte[] take(BlockingQueue<byte[]> pool) throws IOException {
+  private static Chunk take(BlockingQueue<Chunk> pool) throws IOException {
     try {
       return pool.take();
     } catch (InterruptedException e) {
@@ -366,7 +378,10 @@ public final class LogScanner {
       chunk.clocks = new int[size * CLOCK_FIELDS];
     }
     byte[] data = chunk.data;
-    byte[] scratch = new byte[2 * Math.min(limit, CHUNK_BYTES) + 16]; // a key can double '#'s
+    if (chunk.scratch.length < 2 * Math.min(limit, CHUNK_BYTES) + 16) {
+      chunk.scratch = new byte[2 * Math.min(limit, CHUNK_BYTES) + 16]; // a key can double '#'s
+    }
+    byte[] scratch = chunk.scratch;
     LineClock.Reading reading = new LineClock.Reading();
     for (int k = 0; k < count; k++) {
       int start = chunk.spans[k * 2];
@@ -403,7 +418,7 @@ public final class LogScanner {
     return reading.hour * 3600 + reading.minute * 60 + Math.min(reading.second, 59);
   }
 
-  private void consume(Chunk chunk, Tally tally, BlockingQueue<byte[]> pool) {
+  private void consume(Chunk chunk, Tally tally, BlockingQueue<Chunk> pool) {
     tally.lines += chunk.lines;
     tally.truncated += chunk.truncated;
     int[] clocks = chunk.clocks;
@@ -413,7 +428,7 @@ public final class LogScanner {
       chunk.keys[k] = null;
     }
     chunk.spanCount = 0;
-    pool.add(chunk.data);
+    pool.add(chunk);
   }
 
   private static int indexOf(byte[] data, byte value, int from, int to) {
@@ -862,35 +877,30 @@ public final class LogScanner {
     if (run >= MIN_ID_LENGTH) {
       length = closeRun(data, to - run, to, scratch, length);
     }
+    String key = new String(scratch, 0, length, StandardCharsets.ISO_8859_1);
     String pod = podName(text);
-    if (pod != null && pod.length() >= 3 && pod.indexOf('#') < 0) {
-      length = replacePod(scratch, length, pod.getBytes(StandardCharsets.ISO_8859_1));
+    if (pod == null || pod.length() < 3 || pod.indexOf('#') >= 0) {
+      return key;
     }
-    return new String(scratch, 0, length, StandardCharsets.ISO_8859_1);
-  }
-
-  /**
-   * Puts {@code #p} in place of every occurrence of the pod's name in {@code scratch[0, length)},
-   * left to right as {@link String#replace} does; the name is longer than the marker, so the key is
-   * mended in place. Returns its new length.
-   */
-  private static int replacePod(byte[] scratch, int length, byte[] pod) {
-    byte first = pod[0];
-    int last = length - pod.length;
-    int out = 0;
-    int i = 0;
-    while (i < length) {
-      if (scratch[i] == first
-          && i <= last
-          && Arrays.equals(scratch, i, i + pod.length, pod, 0, pod.length)) {
-        scratch[out++] = '#';
-        scratch[out++] = 'p';
-        i += pod.length;
-      } else {
-        scratch[out++] = scratch[i++];
-      }
+    int at = key.indexOf(pod);
+    if (at < 0) {
+      return key;
     }
-    return out;
+    // As String.replace(pod, "#p"), found by String's own search and mended in scratch, which
+    // still holds the key's bytes; the name is longer than its marker, so the rest moves left.
+    int out = at;
+    int next = at;
+    while (at >= 0) {
+      System.arraycopy(scratch, next, scratch, out, at - next);
+      out += at - next;
+      scratch[out++] = '#';
+      scratch[out++] = 'p';
+      next = at + pod.length();
+      at = key.indexOf(pod, next);
+    }
+    System.arraycopy(scratch, next, scratch, out, length - next);
+    out += length - next;
+    return new String(scratch, 0, out, StandardCharsets.ISO_8859_1);
   }
 
   /**
