@@ -16,12 +16,14 @@ import java.util.SplittableRandom;
  * section 5.
  *
  * <p>Run as a single-file program: {@code java bench/GenerateJournal.java OUT [--size 1g] [--seed
- * 42] [--format short|short-iso] [--nodes 8]}. Only the JDK is needed.
+ * 42] [--format short|short-iso] [--nodes 8] [--failures 12]}. Only the JDK is needed.
  *
  * <p>Mostly ordinary chatter, with the real line shapes of kubelet 1.29 (klog structured) and
  * containerd 1.7 (logrus): PLEG events, volume mounts, image pulls, container starts, probe
- * failures, sandbox creation and teardown. About 6% of the lines are sandbox network failures:
- * one failure writes a containerd line and four kubelet lines, as the real components do, with a
+ * failures, sandbox creation and teardown. About 6% of the lines are sandbox network failures (a
+ * node in a failure storm; {@code --failures} sets how many events in a thousand are failures, 12
+ * by default, 1 for a node with a few): one failure writes a containerd line and four kubelet
+ * lines, as the real components do, with a
  * fresh 64-hex sandbox id, its pod and its node. The causes (calico Unauthorized, host-local
  * exhausted, cni plugin not initialized, flannel subnet.env, aws ipamd refused) are mixed on
  * purpose; a real node runs one CNI. Nodes with a broken CNI config also log kubelet's
@@ -69,7 +71,7 @@ public final class GenerateJournal {
     if (args.length == 0 || args[0].startsWith("-")) {
       System.err.println(
           "usage: java bench/GenerateJournal.java OUT [--size 1g] [--seed 42]"
-              + " [--format short|short-iso] [--nodes 8]");
+              + " [--format short|short-iso] [--nodes 8] [--failures 12]");
       System.exit(2);
     }
     Path out = Path.of(args[0]);
@@ -77,6 +79,7 @@ public final class GenerateJournal {
     long seed = 42;
     boolean iso = false;
     int nodes = 8;
+    int failures = 12;
     for (int i = 1; i + 1 < args.length; i += 2) {
       String value = args[i + 1];
       switch (args[i]) {
@@ -88,10 +91,14 @@ public final class GenerateJournal {
           default -> throw new IllegalArgumentException("--format short|short-iso");
         };
         case "--nodes" -> nodes = Integer.parseInt(value);
+        case "--failures" -> failures = Integer.parseInt(value);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
-    new GenerateJournal(size, seed, iso, nodes).write(out);
+    if (failures < 0 || failures > 900) {
+      throw new IllegalArgumentException("--failures takes 0 to 900 (events in a thousand)");
+    }
+    new GenerateJournal(size, seed, iso, nodes, failures).write(out);
   }
 
   static long parseSize(String text) {
@@ -108,6 +115,7 @@ public final class GenerateJournal {
   private final SplittableRandom random;
   private final boolean iso;
   private final int nodes;
+  private final int failurePerMille;
   private final StringBuilder line = new StringBuilder(2048);
   private final long[] failures = new long[Cause.values().length];
   private long lines;
@@ -116,8 +124,9 @@ public final class GenerateJournal {
   private long written;
   private long millis;
 
-  GenerateJournal(long size, long seed, boolean iso, int nodes) {
+  GenerateJournal(long size, long seed, boolean iso, int nodes, int failurePerMille) {
     this.size = size;
+    this.failurePerMille = failurePerMille;
     this.random = new SplittableRandom(seed);
     this.iso = iso;
     this.nodes = nodes;
@@ -129,9 +138,9 @@ public final class GenerateJournal {
         millis += 1 + random.nextInt(48);
         int node = random.nextInt(nodes);
         int roll = random.nextInt(1000);
-        if (roll < 12) {
+        if (roll < failurePerMille) {
           failure(out, node);
-        } else if (roll < 14 && node % 4 == 2) {
+        } else if (roll < failurePerMille + 2 && node % 4 == 2) {
           networkNotReady(out, node);
         } else {
           chatter(out, node, roll);

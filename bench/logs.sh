@@ -2,26 +2,29 @@
 # Log scan benchmark: podnet's LogScanner against grep on the same journal, in one run, each
 # timed with GNU time -v (issue 4, item 2).
 #
-#   bench/logs.sh FILE [--size 1g] [--seed 42] [--runs N]
+#   bench/logs.sh FILE [--size 1g] [--seed 42] [--failures 12] [--runs N]
 #
 #   FILE      a kubelet/containerd journal; generated with bench/GenerateJournal.java when it does
 #             not exist (use /tmp/podnet-journal-1g.log, not a path inside the repository)
-#   --size    size to generate (default 1g); --seed the generator's seed (default 42)
+#   --size    size to generate (default 1g); --seed the generator's seed (default 42);
+#             --failures failure events in a thousand (default 12, a failure storm; 1: a few)
 #   --runs    how many times to run each command (default 1); every run is a row
 #
 #   PODNET_JAR   the jar to run (default: target/podnet.jar of this repository)
 set -euo pipefail
 
-usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; }
 
 file=""
 size=1g
 seed=42
+failures=12
 runs=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --size) size="$2"; shift ;;
     --seed) seed="$2"; shift ;;
+    --failures) failures="$2"; shift ;;
     --runs) runs="$2"; shift ;;
     -h|--help) usage; exit 0 ;;
     -*) echo "logs.sh: unknown option $1" >&2; usage >&2; exit 3 ;;
@@ -82,9 +85,9 @@ if [ ! -f "$file" ]; then
     exit 4
   fi
   echo "logs.sh: generating $size of journal into $file" >&2
-  time_cmd generate "$file.truth.json" java "$repo/bench/GenerateJournal.java" "$file" --size "$size" --seed "$seed"
+  time_cmd generate "$file.truth.json" java "$repo/bench/GenerateJournal.java" "$file" --size "$size" --seed "$seed" --failures "$failures"
   [ "$(exit_of generate)" = 0 ] || { cat "$tmp/generate.err" >&2; echo "logs.sh: the generator failed" >&2; exit 4; }
-  generated="Generated this run: \`java bench/GenerateJournal.java FILE --size $size --seed $seed\`: $(wall_s generate) s wall, $(rss_mb generate) MB peak RSS."
+  generated="Generated this run: \`java bench/GenerateJournal.java FILE --size $size --seed $seed --failures $failures\`: $(wall_s generate) s wall, $(rss_mb generate) MB peak RSS."
 fi
 bytes="$(stat -c %s "$file")"
 cat "$file" > /dev/null # every command reads the file from the page cache
