@@ -39,21 +39,13 @@ class FixNodeCidrIT {
 
   private FixTestCluster cluster;
   private GuardedProxy guarded;
-  private FaultProxy proxy;
-  private Invariants invariants;
-  private Path kubeconfig;
   private FixScenario scenario;
   private final List<String> rolledNodes = new ArrayList<>();
 
   @BeforeAll
   void setUp() throws Exception {
     cluster = FixTestCluster.shared();
-    guarded =
-        GuardedProxy.start(
-            cluster, Duration.ofSeconds(1), Files.createTempFile("podnet-it", ".kubeconfig"));
-    proxy = guarded.proxy();
-    invariants = guarded.invariants();
-    kubeconfig = guarded.kubeconfig();
+    guarded = GuardedProxy.start(cluster);
     scenario = FixScenario.create(cluster, "roll", 2, 2, 10);
   }
 
@@ -78,7 +70,7 @@ class FixNodeCidrIT {
             temp,
             RUN_TIMEOUT,
             FixCommands.plan(
-                kubeconfig,
+                guarded.kubeconfig(),
                 List.of(),
                 FixCommands.planOptions("pod", Duration.ofSeconds(30)),
                 plan));
@@ -114,7 +106,7 @@ class FixNodeCidrIT {
               "verify");
     }
     // planning changed nothing
-    assertThat(proxy.log())
+    assertThat(guarded.proxy().log())
         .allMatch(e -> e.method().equals("GET") || e.path().contains("selfsubject"));
   }
 
@@ -123,18 +115,19 @@ class FixNodeCidrIT {
   void applyRollsExactlyThePlannedNodesOneAtATime() {
     Path plan = temp.resolve("plan.json");
     Path journals = temp.resolve("runs");
-    proxy.schedule(List.of());
+    guarded.proxy().schedule(List.of());
     PodnetProcess process =
-        PodnetProcess.run(temp, RUN_TIMEOUT, FixCommands.applyPlan(kubeconfig, plan, journals));
+        PodnetProcess.run(
+            temp, RUN_TIMEOUT, FixCommands.applyPlan(guarded.kubeconfig(), plan, journals));
     String runId =
         JournalView.onlyRun(journals).orElseThrow(() -> new AssertionError(process.transcript()));
     rolledNodes.addAll(scenario.drifted());
     assertThat(process.exitCode()).as(process.transcript()).isZero();
-    assertThat(proxy.violations()).as(process.transcript()).isEmpty();
-    assertThat(invariants.violations()).as(process.transcript()).isEmpty();
-    assertThat(invariants.maxUnschedulable()).isLessThanOrEqualTo(1);
+    assertThat(guarded.proxy().violations()).as(process.transcript()).isEmpty();
+    assertThat(guarded.invariants().violations()).as(process.transcript()).isEmpty();
+    assertThat(guarded.invariants().maxUnschedulable()).isLessThanOrEqualTo(1);
     FixScenario.EndState end =
-        scenario.endState(cluster, journals, runId, FixScenario.nodeDeletes(proxy.log()));
+        scenario.endState(cluster, journals, runId, FixScenario.nodeDeletes(guarded.proxy().log()));
     assertThat(end).as(process.transcript()).isEqualTo(scenario.expectedEnd());
     assertNoCidrOverlaps();
 
@@ -174,13 +167,18 @@ class FixNodeCidrIT {
     FixScenario manual = FixScenario.create(cluster, "manual", 2, 0, 30);
     rolledNodes.addAll(manual.nodes());
     Path journals = temp.resolve("runs-manual");
-    proxy.schedule(List.of());
+    guarded.proxy().schedule(List.of());
     Map<String, Integer> prompts = new ConcurrentHashMap<>();
     List<String> ignored = new CopyOnWriteArrayList<>();
     // plan and apply in one command, as a person at a terminal would
     List<String> args =
         new ArrayList<>(
-            List.of("fix", "node-cidr", "--all-drifted", "--kubeconfig", kubeconfig.toString()));
+            List.of(
+                "fix",
+                "node-cidr",
+                "--all-drifted",
+                "--kubeconfig",
+                guarded.kubeconfig().toString()));
     args.addAll(FixCommands.planOptions("manual", Duration.ofSeconds(30)));
     // with a canary: the kubelet gives it an address from the node's new CIDR
     args.addAll(List.of("--canary", "--apply", "--journal-dir", journals.toString()));
@@ -211,15 +209,15 @@ class FixNodeCidrIT {
     for (String node : manual.drifted()) {
       assertThat(cluster.kubelet(node).restarts()).as(node).isEqualTo(1);
     }
-    assertThat(proxy.violations()).isEmpty();
-    assertThat(invariants.violations()).isEmpty();
+    assertThat(guarded.proxy().violations()).isEmpty();
+    assertThat(guarded.invariants().violations()).isEmpty();
     FixScenario.EndState end =
-        manual.endState(cluster, journals, runId, FixScenario.nodeDeletes(proxy.log()));
+        manual.endState(cluster, journals, runId, FixScenario.nodeDeletes(guarded.proxy().log()));
     assertThat(end).as(process.transcript()).isEqualTo(manual.expectedEnd());
     assertNoCidrOverlaps();
     // no restart pod (that is --kubelet-restart pod), one canary per node, each checked
     assertThat(
-            proxy.log().stream()
+            guarded.proxy().log().stream()
                 .filter(e -> e.method().equals("POST") && e.path().endsWith("/pods"))
                 .count())
         .isEqualTo(manual.drifted().size());

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,20 +30,12 @@ class FixPdbBlockIT {
 
   private FixTestCluster cluster;
   private GuardedProxy guarded;
-  private FaultProxy proxy;
-  private Invariants invariants;
-  private Path kubeconfig;
   private String driftedUid;
 
   @BeforeAll
   void setUp() throws Exception {
     cluster = FixTestCluster.shared();
-    guarded =
-        GuardedProxy.start(
-            cluster, Duration.ofSeconds(1), Files.createTempFile("podnet-it", ".kubeconfig"));
-    proxy = guarded.proxy();
-    invariants = guarded.invariants();
-    kubeconfig = guarded.kubeconfig();
+    guarded = GuardedProxy.start(cluster);
     cluster.addWorker("pdb-d1", "10.99.60.0/24", Map.of());
     cluster.addWorker("pdb-ok1", null, Map.of());
     cluster.createNamespace("pdb");
@@ -68,7 +59,13 @@ class FixPdbBlockIT {
     Path journals = temp.resolve("runs");
     List<String> args =
         new ArrayList<>(
-            List.of("fix", "node-cidr", "--node", "pdb-d1", "--kubeconfig", kubeconfig.toString()));
+            List.of(
+                "fix",
+                "node-cidr",
+                "--node",
+                "pdb-d1",
+                "--kubeconfig",
+                guarded.kubeconfig().toString()));
     args.addAll(FixCommands.planOptions("pod", EVICTION_TIMEOUT));
     args.addAll(List.of("--apply", "--journal-dir", journals.toString()));
     long started = System.nanoTime();
@@ -95,9 +92,9 @@ class FixPdbBlockIT {
     assertThat(node.getMetadata().getAnnotations()).containsEntry("podnet.dev/fix-run", runId);
     List<Pod> pods = cluster.client().pods().inNamespace("pdb").list().getItems();
     assertThat(pods).hasSize(2).allMatch(p -> p.getMetadata().getDeletionTimestamp() == null);
-    assertThat(FixScenario.nodeDeletes(proxy.log())).isEmpty();
-    assertThat(proxy.violations()).isEmpty();
-    assertThat(invariants.violations()).isEmpty();
+    assertThat(FixScenario.nodeDeletes(guarded.proxy().log())).isEmpty();
+    assertThat(guarded.proxy().violations()).isEmpty();
+    assertThat(guarded.invariants().violations()).isEmpty();
 
     // the journal says where it stopped
     JournalView journal = JournalView.read(journals, runId).orElseThrow();

@@ -2,6 +2,7 @@ package dev.podnet.it.fix;
 
 import dev.podnet.it.RealApiServer;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -16,6 +17,11 @@ record GuardedProxy(FaultProxy proxy, Invariants invariants, Path kubeconfig)
    * @param hold how long a timeout fault holds a request
    * @param kubeconfigFile where to write the kubeconfig through the proxy
    */
+  /** A proxy that holds faulted requests for a second, its kubeconfig in a temporary file. */
+  static GuardedProxy start(FixTestCluster cluster) throws IOException {
+    return start(cluster, Duration.ofSeconds(1), Files.createTempFile("podnet-it", ".kubeconfig"));
+  }
+
   static GuardedProxy start(FixTestCluster cluster, Duration hold, Path kubeconfigFile)
       throws IOException {
     FaultProxy proxy = new FaultProxy(cluster.server().masterUrl(), hold);
