@@ -55,7 +55,6 @@ public final class LogScanner {
   private static final long LOW7 = 0x7F7F7F7F7F7F7F7FL;
   private static final long HIGH = 0x8080808080808080L;
   private static final long ONES = 0x0101010101010101L;
-  private static final long NEWLINES = ONES * '\n';
 
   /** Clock fields kept per candidate line: see {@link Chunk#clocks}. */
   private static final int CLOCK_FIELDS = 8;
@@ -286,8 +285,7 @@ public final class LogScanner {
     for (int i = 0; i < length; i += 8) {
       long word = (long) LONGS.get(data, i);
       long folded = Prefilter.foldCase(word);
-      long x = word ^ NEWLINES;
-      long zero = ~(((x & LOW7) + LOW7) | x | LOW7);
+      long zero = equalBytes(word, '\n');
       if (length - i < 8) {
         zero &= (1L << ((length - i) << 3)) - 1; // bytes after the chunk are not newlines
       }
@@ -833,7 +831,9 @@ public final class LogScanner {
         long hexOrDash = hex | equalBytes(word, '-');
         long special = equalBytes(word, '#') | equalBytes(word, '=');
         long other = ~hexOrDash & HIGH; // the bytes that end a run
-        if (special == 0 && other != 0 && run + (Long.numberOfTrailingZeros(other) >>> 3) < 16) {
+        if (special == 0
+            && other != 0
+            && run + (Long.numberOfTrailingZeros(other) >>> 3) < MIN_ID_LENGTH) {
           // No id can end here (the run coming in ends at the first other byte, short, and the
           // runs after it are shorter than the word), no field, no '#': the key has these bytes.
           LONGS.set(scratch, length, word);
