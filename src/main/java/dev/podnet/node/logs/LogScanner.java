@@ -284,7 +284,6 @@ public final class LogScanner {
     int resume = 0; // samples before this position lie in a line already taken
     for (int i = 0; i < length; i += 8) {
       long word = (long) LONGS.get(data, i);
-      long folded = Prefilter.foldCase(word);
       long zero = equalBytes(word, '\n');
       if (length - i < 8) {
         zero &= (1L << ((length - i) << 3)) - 1; // bytes after the chunk are not newlines
@@ -298,21 +297,22 @@ public final class LogScanner {
       if (open < 0) {
         int found = -1;
         int foundLineStart = 0;
-        if (i >= resume && prefilter.mayMatch((int) folded)) {
+        if (i >= resume && prefilter.mayMatch((int) word)) {
           int to = Math.min(length, lineStart + limit);
+          long folded = Prefilter.foldCase(word);
           if (prefilter.verifySampled(data, i, (int) folded, folded, lineStart, to) >= 0) {
             found = i;
             foundLineStart = lineStart;
           }
         }
         int at = i + 4;
-        if (found < 0 && at >= resume && prefilter.mayMatch((int) (folded >>> 32))) {
+        if (found < 0 && at >= resume && prefilter.mayMatch((int) (word >>> 32))) {
           long before = zero & 0xFFFFFFFFL;
           int start =
               before == 0 ? lineStart : i + ((63 - Long.numberOfLeadingZeros(before)) >>> 3) + 1;
-          long eight = (folded >>> 32) | (Prefilter.foldCase((long) LONGS.get(data, i + 8)) << 32);
+          long eight = Prefilter.foldCase((word >>> 32) | ((long) LONGS.get(data, i + 8) << 32));
           int to = Math.min(length, start + limit);
-          if (prefilter.verifySampled(data, at, (int) (folded >>> 32), eight, start, to) >= 0) {
+          if (prefilter.verifySampled(data, at, (int) eight, eight, start, to) >= 0) {
             found = at;
             foundLineStart = start;
           }

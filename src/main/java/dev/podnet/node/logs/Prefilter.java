@@ -25,17 +25,17 @@ import java.util.Set;
  * sign) lower-cases to {@code k} and {@code U+0130} to {@code i}, which a byte comparison does not
  * see; no runtime prints them in its own error texts.
  *
- * <p>The search samples: it reads one four-byte gram every four bytes, makes its capitals small
- * letters and tests a bit set of the grams the anchors have at those offsets. An anchor of seven
- * bytes or more always holds one sampled gram whole, at one of four consecutive offsets, so each
- * anchor registers the four grams of its rarest seven-byte window (with every byte that folds to a
- * space where it has a space). A set bit for a gram that only anchors of {@value #PAIRED} bytes or
- * more have is checked once more, with the four bytes after it, against the eight-byte pairs those
- * anchors have there (host names like "worker-7" share "work" with "network", not "work" with the
- * bytes after it). Only then is the gram looked up and are the anchors that have it compared, byte
- * by byte. Unlike a skip loop (Wu–Manber, tried before), no load waits for the one before it, so
- * the processor overlaps them; and the samples fit into the newline-counting pass over 8-byte
- * words, so each byte is read once.
+ * <p>The search samples: it reads one four-byte gram every four bytes, sets bit 5 of each byte
+ * (capitals become small letters; see {@link #loose}) and tests a bit set of the grams the anchors
+ * have at those offsets. An anchor of seven bytes or more always holds one sampled gram whole, at
+ * one of four consecutive offsets, so each anchor registers the four grams of its rarest seven-byte
+ * window (with every byte that folds to a space where it has a space). A set bit for a gram that
+ * only anchors of {@value #PAIRED} bytes or more have is checked once more, with the four bytes
+ * after it, against the eight-byte pairs those anchors have there (host names like "worker-7" share
+ * "work" with "network", not "work" with the bytes after it). Only then is the gram looked up and
+ * are the anchors that have it compared, byte by byte. Unlike a skip loop (Wu–Manber, tried
+ * before), no load waits for the one before it, so the processor overlaps them; and the samples fit
+ * into the newline-counting pass over 8-byte words, so each byte is read once.
  */
 final class Prefilter {
 
@@ -283,9 +283,9 @@ final class Prefilter {
     for (int k = 0; k < count; k++) {
       int folded = (int) (packed[k] >>> 32);
       if (k == 0 || folded != (int) (packed[k - 1] >>> 32)) {
-        int hash = hash(folded);
-        bitmap[hash >>> 6] |= 1L << hash;
-        slot = hash & slotMask;
+        int loose = hash(loose(folded));
+        bitmap[loose >>> 6] |= 1L << loose;
+        slot = hash(folded) & slotMask;
         while (slotCount[slot] != 0) {
           slot = (slot + 1) & slotMask;
         }
@@ -458,13 +458,28 @@ final class Prefilter {
   }
 
   /**
-   * Whether the gram read at some position (little-endian, folded by {@link #foldCase}) may belong
-   * to an anchor; false means no anchor occurrence has that gram at a sampled offset.
+   * Whether the gram read at some position (little-endian, as read or folded by {@link #foldCase})
+   * may belong to an anchor; false means no anchor occurrence has that gram at a sampled offset.
+   * The first stage looks at the gram {@link #loose}ly, so the scan need not fold a gram before
+   * this test; the stages after it compare folded bytes.
    */
-  boolean mayMatch(int folded) {
-    int hash = (folded * HASH_MULTIPLIER) >>> hashShift;
+  boolean mayMatch(int gram) {
+    int hash = (loose(gram) * HASH_MULTIPLIER) >>> hashShift;
     return (bitmap[hash >>> 6] & (1L << hash)) != 0;
   }
+
+  /**
+   * The gram with bit 5 of every byte set: one instruction where {@link #foldCase} takes eight. It
+   * maps a capital and its small letter alike, as folding does, and so any bytes that fold to an
+   * anchor's gram to the anchor's loose gram; it also merges a few pairs that folding keeps apart
+   * (a control byte and a digit or punctuation, {@code _} and DEL), which only lets more grams
+   * through to the folded comparison.
+   */
+  private int loose(int gram) {
+    return (gram | LOOSE_BITS) & gramMask;
+  }
+
+  private static final int LOOSE_BITS = 0x20202020;
 
   /**
    * The start of an anchor occurrence that has its sampled gram at {@code at} and lies wholly in
