@@ -95,12 +95,19 @@ load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 # --- measurements ------------------------------------------------------------------------------
 needle='failed to setup network for sandbox'
+# The JVM floor: a JVM that reads the file as LogScanner does and counts its lines, nothing else.
+javac -d "$tmp/floor" "$repo/bench/ReadFloor.java"
+# The same search as podnet's prefilter, done by grep: every line holding one of its anchors.
+java -cp "$jar" dev.podnet.node.logs.LogScanBench --anchors > "$tmp/anchors.txt"
+anchors="$(wc -l < "$tmp/anchors.txt")"
 rows=()
 for run in $(seq 1 "$runs"); do
   echo "logs.sh: run $run/$runs" >&2
   time_cmd "grep$run" "$tmp/grep$run.out" grep -c "$needle" "$file"
   time_cmd "grepf$run" "$tmp/grepf$run.out" env LC_ALL=C grep -cF "$needle" "$file"
+  time_cmd "floor$run" "$tmp/floor$run.out" java -XX:+UseSerialGC -cp "$tmp/floor" ReadFloor "$file"
   time_cmd "podnet$run" "$tmp/podnet$run.out" java -XX:+UseSerialGC -cp "$jar" dev.podnet.node.logs.LogScanBench "$file"
+  time_cmd "grepa$run" "$tmp/grepa$run.out" env LC_ALL=C grep -ciF -f "$tmp/anchors.txt" "$file"
   rows+=("$run")
 done
 
@@ -118,6 +125,10 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else
   echo "- load average (1/5/15 min) before: $load_before; after: $(cut -d' ' -f1-3 /proc/loadavg) (above ~0.1, other processes shared the $(nproc) cores)"
   [ -n "$generated" ] && { echo; echo "$generated"; }
   echo
+  echo "Rows: grep counting one fixed string; the JVM floor (\`bench/ReadFloor.java\`: start a JVM, read the"
+  echo "file as podnet does, count its lines, nothing else); podnet's scan; grep doing podnet's anchor search"
+  echo "alone (\`anchors.txt\` from \`LogScanBench --anchors\`, no classification)."
+  echo
   echo "| run | command | wall s | MB/s | peak RSS MB | × grep -c wall | exit | result |"
   echo "|---:|---|---:|---:|---:|---:|---:|---|"
   for run in "${rows[@]}"; do
@@ -125,10 +136,22 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else
     echo "| $run | \`grep -c '$needle' FILE\` | $gw | $(mbps "$gw") | $(rss_mb "grep$run") | 1.00 | $(exit_of "grep$run") | $(cat "$tmp/grep$run.out") lines |"
     fw="$(wall_s "grepf$run")"
     echo "| $run | \`LC_ALL=C grep -cF '$needle' FILE\` | $fw | $(mbps "$fw") | $(rss_mb "grepf$run") | $(ratio "$fw" "$gw") | $(exit_of "grepf$run") | $(cat "$tmp/grepf$run.out") lines |"
+    lw="$(wall_s "floor$run")"
+    echo "| $run | \`java -XX:+UseSerialGC -cp DIR ReadFloor FILE\` (JVM floor) | $lw | $(mbps "$lw") | $(rss_mb "floor$run") | $(ratio "$lw" "$gw") | $(exit_of "floor$run") | $(cat "$tmp/floor$run.out") |"
     pw="$(wall_s "podnet$run")"
-    found="$(head -1 "$tmp/podnet$run.out" | sed -E 's/.*: ([0-9]+ lines).*, ([0-9]+ failure lines).*/\1, \2/')"
+    found="$(head -1 "$tmp/podnet$run.out" | sed -E 's/.*: ([0-9]+ lines).*, ([0-9]+ candidates).*, ([0-9]+ failure lines).*/\1, \2, \3/')"
     echo "| $run | \`java -XX:+UseSerialGC -cp podnet.jar dev.podnet.node.logs.LogScanBench FILE\` | $pw | $(mbps "$pw") | $(rss_mb "podnet$run") | $(ratio "$pw" "$gw") | $(exit_of "podnet$run") | $found |"
+    aw="$(wall_s "grepa$run")"
+    echo "| $run | \`LC_ALL=C grep -ciF -f anchors.txt FILE\` ($anchors anchors) | $aw | $(mbps "$aw") | $(rss_mb "grepa$run") | $(ratio "$aw" "$gw") | $(exit_of "grepa$run") | $(cat "$tmp/grepa$run.out") lines |"
   done
+  echo
+  span() { # PREFIX DIVISOR-PREFIX: min–max of wall(PREFIX run) / wall(DIVISOR-PREFIX run) over the runs
+    for run in "${rows[@]}"; do ratio "$(wall_s "$1$run")" "$(wall_s "$2$run")"; echo; done |
+      sort -n | awk 'NR == 1 { lo = $1 } { hi = $1 } END { if (lo == hi) print lo "×"; else print lo "–" hi "×" }'
+  }
+  echo "- podnet / \`grep -c\`: $(span podnet grep)"
+  echo "- podnet / JVM floor: $(span podnet floor); JVM floor / \`grep -c\`: $(span floor grep)"
+  echo "- \`grep -ciF -f anchors.txt\` / podnet: $(span grepa podnet)"
   echo
   echo "podnet's summary (last run):"
   echo

@@ -1,5 +1,6 @@
 package dev.podnet.node.logs;
 
+import dev.podnet.classify.CauseCatalog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -10,7 +11,8 @@ import java.nio.file.Path;
  * A tiny entry point for {@code bench/logs.sh}: scans one file and prints the summary in a few
  * lines, so the whole-process time and memory can be compared with {@code grep -c}.
  *
- * <p>{@code java -cp podnet.jar dev.podnet.node.logs.LogScanBench FILE [--year 2026] [--threads N]}
+ * <p>{@code java -cp podnet.jar dev.podnet.node.logs.LogScanBench FILE [--year 2026] [--threads
+ * N]}; with {@code --anchors} instead of a file it prints the prefilter's anchors, one per line.
  */
 public final class LogScanBench {
 
@@ -18,7 +20,15 @@ public final class LogScanBench {
 
   public static void main(String[] args) throws IOException {
     if (args.length == 0) {
-      throw new IllegalArgumentException("usage: LogScanBench FILE [--year YYYY] [--threads N]");
+      throw new IllegalArgumentException(
+          "usage: LogScanBench FILE [--year YYYY] [--threads N] | LogScanBench --anchors");
+    }
+    if (args[0].equals("--anchors")) {
+      // The words the prefilter searches for, one per line: for grep -F -f, the same search alone.
+      for (String anchor : Prefilter.forCatalog(CauseCatalog.load()).anchors()) {
+        System.out.println(anchor);
+      }
+      return;
     }
     ScanOptions options = ScanOptions.DEFAULTS;
     for (int i = 1; i + 1 < args.length; i += 2) {
