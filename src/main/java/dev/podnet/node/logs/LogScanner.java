@@ -804,25 +804,53 @@ public final class LogScanner {
    * {@code to - from} bytes.
    */
   static String cacheKey(byte[] data, int from, int to, String text, byte[] scratch) {
+    // The loops live in ascii and keyBytes, not here: this method runs once per candidate line,
+    // and a loop in it would have the JIT compile all of it again for each loop entered (OSR).
+    if (!ascii(data, from, to)) {
+      return null;
+    }
+    int length = keyBytes(data, LogHeaders.end(data, from, to), to, scratch);
+    String key = new String(scratch, 0, length, StandardCharsets.ISO_8859_1);
+    String pod = podName(text);
+    if (pod == null || pod.length() < 3 || pod.indexOf('#') >= 0) {
+      return key;
+    }
+    int at = key.indexOf(pod);
+    if (at < 0) {
+      return key;
+    }
+    return new String(
+        scratch, 0, hidePod(key, pod, at, scratch, length), StandardCharsets.ISO_8859_1);
+  }
+
+  /** True when {@code data[from, to)} is plain ASCII. */
+  private static boolean ascii(byte[] data, int from, int to) {
     int i = from;
     for (; i + 8 <= to; i += 8) {
       if (((long) LONGS.get(data, i) & HIGH) != 0) {
-        return null;
+        return false;
       }
     }
     for (; i < to; i++) {
       if (data[i] < 0) {
-        return null;
+        return false;
       }
     }
-    int start = LogHeaders.end(data, from, to);
+    return true;
+  }
+
+  /**
+   * Writes the key of the ASCII message {@code data[start, to)} (its headers already off) to {@code
+   * scratch} without the pod's name, and returns its length.
+   */
+  private static int keyBytes(byte[] data, int start, int to, byte[] scratch) {
     // Every byte is copied as it is read; the rare places where the key differs from the text are
     // mended behind: a run of hex digits and dashes that is an id when it ends, a volatile field at
     // its '="', a '#' at once. Eight bytes at a time where none of that can happen in them.
     int length = 0;
     int run = 0; // length of the run of hex digits and dashes that ends before i
     int fieldsFrom = start; // a field's name starts here or later: before lies a field taken
-    i = start;
+    int i = start;
     while (i < to) {
       int stop = Math.min(to, i + 8);
       if (stop - i == 8) {
@@ -877,17 +905,15 @@ public final class LogScanner {
     if (run >= MIN_ID_LENGTH) {
       length = closeRun(data, to - run, to, scratch, length);
     }
-    String key = new String(scratch, 0, length, StandardCharsets.ISO_8859_1);
-    String pod = podName(text);
-    if (pod == null || pod.length() < 3 || pod.indexOf('#') >= 0) {
-      return key;
-    }
-    int at = key.indexOf(pod);
-    if (at < 0) {
-      return key;
-    }
-    // As String.replace(pod, "#p"), found by String's own search and mended in scratch, which
-    // still holds the key's bytes; the name is longer than its marker, so the rest moves left.
+    return length;
+  }
+
+  /**
+   * As {@code key.replace(pod, "#p")}, from the first occurrence at {@code at}, found by String's
+   * own search and mended in {@code scratch}, which still holds the key's {@code length} bytes; the
+   * name is longer than its marker, so the rest moves left. Returns the new length.
+   */
+  private static int hidePod(String key, String pod, int at, byte[] scratch, int length) {
     int out = at;
     int next = at;
     while (at >= 0) {
@@ -899,8 +925,7 @@ public final class LogScanner {
       at = key.indexOf(pod, next);
     }
     System.arraycopy(scratch, next, scratch, out, length - next);
-    out += length - next;
-    return new String(scratch, 0, out, StandardCharsets.ISO_8859_1);
+    return out + length - next;
   }
 
   /**
