@@ -1,6 +1,7 @@
 package dev.podnet.cli;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -54,18 +55,57 @@ public final class ClassDataTraining {
           List.of("fix", "reclaim-ips", "--snapshot", "EX/calico-leaked-handles"),
           List.of("--help"));
 
-  public static void main(String[] args) {
+  /**
+   * A node folder's saved kubelet log, since no example has one: the first line is verbatim from
+   * kubernetes/kubelet#46 (src/test/resources/dev/podnet/node/logs/SOURCES.md), the second is
+   * containerd's per-pod chatter.
+   */
+  static final String KUBELET_LOG =
+      "Oct 26 14:08:18 k8s-eu-1-master kubelet[1067481]: E1026 14:08:18.459322 1067481"
+          + " remote_runtime.go:193] \"RunPodSandbox from runtime service failed\" err=\"rpc"
+          + " error: code = Unknown desc = failed to setup network for sandbox"
+          + " \\\"5db402ddcda98eb797e884575883860a0211c9bf5b6b9d08562793290fd5de78\\\": plugin"
+          + " type=\\\"flannel\\\" failed (add): loadFlannelSubnetEnv failed: open"
+          + " /run/flannel/subnet.env: no such file or directory\"\n"
+          + "Oct 26 14:08:19 k8s-eu-1-master containerd[812]: time=\"2023-10-26T14:08:19.1Z\""
+          + " level=info msg=\"RunPodSandbox for &PodSandboxMetadata{Name:web-1,Uid:d72c,"
+          + "Namespace:default,Attempt:0,}\"\n";
+
+  public static void main(String[] args) throws IOException {
     if (args.length != 1 || !Files.isDirectory(Path.of(args[0]))) {
       throw new IllegalArgumentException("usage: ClassDataTraining EXAMPLES_DIR (a directory)");
     }
+    Path node = Files.createTempDirectory("podnet-training-node");
+    Path log = Files.createDirectories(node.resolve("logs")).resolve("kubelet.log");
+    Files.writeString(log, KUBELET_LOG, StandardCharsets.UTF_8);
+    Path configs = Files.createDirectories(node.resolve("etc/cni/net.d")); // a node root has one
+    List<List<String>> commands = new ArrayList<>(COMMANDS);
+    commands.add(List.of("node", "--root", node.toString(), "--pod-cidr", "10.244.1.0/24"));
+    List<String> failures;
+    try {
+      failures = run(commands, args[0]);
+    } finally {
+      for (Path made :
+          List.of(log, log.getParent(), configs, configs.getParent(), node.resolve("etc"), node)) {
+        Files.delete(made);
+      }
+    }
+    if (!failures.isEmpty()) {
+      throw new IllegalStateException(
+          "class-data training: a bundled example no longer runs: " + String.join("; ", failures));
+    }
+  }
+
+  /** Runs each command line; returns one line for each that failed. */
+  private static List<String> run(List<List<String>> commands, String examples) {
     PrintStream out =
         new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
     List<String> failures = new ArrayList<>();
-    for (List<String> command : COMMANDS) {
+    for (List<String> command : commands) {
       ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
       PrintStream err = new PrintStream(errBytes, true, StandardCharsets.UTF_8);
       String[] argv =
-          command.stream().map(arg -> arg.replace("EX/", args[0] + "/")).toArray(String[]::new);
+          command.stream().map(arg -> arg.replace("EX/", examples + "/")).toArray(String[]::new);
       int code = Main.run(out, err, argv);
       if (code > 2) { // 0, 1, 2: a verdict; above: usage, unreadable source, internal error
         failures.add(
@@ -77,9 +117,6 @@ public final class ClassDataTraining {
                 + errBytes.toString(StandardCharsets.UTF_8));
       }
     }
-    if (!failures.isEmpty()) {
-      throw new IllegalStateException(
-          "class-data training: a bundled example no longer runs: " + String.join("; ", failures));
-    }
+    return failures;
   }
 }
