@@ -100,13 +100,20 @@ javac -d "$tmp/floor" "$repo/bench/ReadFloor.java"
 # The same search as podnet's prefilter, done by grep: every line holding one of its anchors.
 java -cp "$jar" dev.podnet.node.logs.LogScanBench --anchors > "$tmp/anchors.txt"
 anchors="$(wc -l < "$tmp/anchors.txt")"
+# The class-data archive that package writes beside the jar, used as bin/podnet uses it.
+cds=()
+cds_note=""
+if [ "$(dirname "$jar")/podnet.jsa" -nt "$jar" ]; then
+  cds=("-XX:SharedArchiveFile=$(dirname "$jar")/podnet.jsa" "-Xlog:cds*=off")
+  cds_note=" (with podnet.jsa, as bin/podnet)"
+fi
 rows=()
 for run in $(seq 1 "$runs"); do
   echo "logs.sh: run $run/$runs" >&2
   time_cmd "grep$run" "$tmp/grep$run.out" grep -c "$needle" "$file"
   time_cmd "grepf$run" "$tmp/grepf$run.out" env LC_ALL=C grep -cF "$needle" "$file"
   time_cmd "floor$run" "$tmp/floor$run.out" java -XX:+UseSerialGC -cp "$tmp/floor" ReadFloor "$file"
-  time_cmd "podnet$run" "$tmp/podnet$run.out" java -XX:+UseSerialGC -cp "$jar" dev.podnet.node.logs.LogScanBench "$file"
+  time_cmd "podnet$run" "$tmp/podnet$run.out" java -XX:+UseSerialGC "${cds[@]}" -cp "$jar" dev.podnet.node.logs.LogScanBench "$file"
   time_cmd "grepa$run" "$tmp/grepa$run.out" env LC_ALL=C grep -ciF -f "$tmp/anchors.txt" "$file"
   rows+=("$run")
 done
@@ -140,7 +147,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else
     echo "| $run | \`java -XX:+UseSerialGC -cp DIR ReadFloor FILE\` (JVM floor) | $lw | $(mbps "$lw") | $(rss_mb "floor$run") | $(ratio "$lw" "$gw") | $(exit_of "floor$run") | $(cat "$tmp/floor$run.out") |"
     pw="$(wall_s "podnet$run")"
     found="$(head -1 "$tmp/podnet$run.out" | sed -E 's/.*: ([0-9]+ lines).*, ([0-9]+ candidates).*, ([0-9]+ failure lines).*/\1, \2, \3/')"
-    echo "| $run | \`java -XX:+UseSerialGC -cp podnet.jar dev.podnet.node.logs.LogScanBench FILE\` | $pw | $(mbps "$pw") | $(rss_mb "podnet$run") | $(ratio "$pw" "$gw") | $(exit_of "podnet$run") | $found |"
+    echo "| $run | \`java -XX:+UseSerialGC -cp podnet.jar dev.podnet.node.logs.LogScanBench FILE\`$cds_note | $pw | $(mbps "$pw") | $(rss_mb "podnet$run") | $(ratio "$pw" "$gw") | $(exit_of "podnet$run") | $found |"
     aw="$(wall_s "grepa$run")"
     echo "| $run | \`LC_ALL=C grep -ciF -f anchors.txt FILE\` ($anchors anchors) | $aw | $(mbps "$aw") | $(rss_mb "grepa$run") | $(ratio "$aw" "$gw") | $(exit_of "grepa$run") | $(cat "$tmp/grepa$run.out") lines |"
   done
