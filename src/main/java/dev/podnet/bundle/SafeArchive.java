@@ -112,7 +112,8 @@ public final class SafeArchive {
     return newline < 0 ? message : message.substring(0, newline);
   }
 
-  static void deleteTree(Path root) {
+  /** Deletes {@code root} and everything under it, as far as it can; links are not followed. */
+  public static void deleteTree(Path root) {
     if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       return;
     }

@@ -1,17 +1,20 @@
 package dev.podnet.cli;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.podnet.bundle.SafeArchive;
 import dev.podnet.model.Resource;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -85,7 +88,7 @@ public final class ClassDataTraining {
     Path node = Files.createTempDirectory("podnet-training-node");
     Path log = Files.createDirectories(node.resolve("logs")).resolve("kubelet.log");
     Files.writeString(log, KUBELET_LOG, StandardCharsets.UTF_8);
-    Path configs = Files.createDirectories(node.resolve("etc/cni/net.d")); // a node root has one
+    Files.createDirectories(node.resolve("etc/cni/net.d")); // a node root has one
     List<List<String>> commands = new ArrayList<>(COMMANDS);
     commands.add(List.of("node", "--root", node.toString(), "--pod-cidr", "10.244.1.0/24"));
     // The live commands, against a loopback server that lists an example's files: they load the
@@ -107,18 +110,7 @@ public final class ClassDataTraining {
       failures = run(commands, args[0]);
     } finally {
       server.stop(0);
-      Files.deleteIfExists(bundle);
-      for (Path made :
-          List.of(
-              kubeconfig,
-              log,
-              log.getParent(),
-              configs,
-              configs.getParent(),
-              node.resolve("etc"),
-              node)) {
-        Files.delete(made);
-      }
+      SafeArchive.deleteTree(node);
     }
     if (!failures.isEmpty()) {
       throw new IllegalStateException(
@@ -167,16 +159,12 @@ public final class ClassDataTraining {
                     .getRequestURI()
                     .getPath()
                     .replaceFirst("^/api/v1/namespaces/[^/]+/", "/api/v1/");
-            byte[] body = null;
-            for (Resource resource : Resource.values()) {
-              if (path.equals(resource.apiPath())) {
-                Path file = snapshot.resolve(resource.path());
-                body =
-                    Files.exists(file)
-                        ? Files.readAllBytes(file)
-                        : resource.optional() ? null : EMPTY_LIST;
-              }
-            }
+            byte[] body =
+                Arrays.stream(Resource.values())
+                    .filter(resource -> resource.apiPath().equals(path))
+                    .findFirst()
+                    .map(resource -> listBody(snapshot, resource))
+                    .orElse(null);
             if (body == null) {
               exchange.sendResponseHeaders(404, -1);
               return;
@@ -188,6 +176,18 @@ public final class ClassDataTraining {
         });
     server.start();
     return server;
+  }
+
+  /** The snapshot's list file, an empty list for a core resource it lacks, null for a CRD. */
+  private static byte[] listBody(Path snapshot, Resource resource) {
+    Path file = snapshot.resolve(resource.path());
+    try {
+      return Files.exists(file)
+          ? Files.readAllBytes(file)
+          : resource.optional() ? null : EMPTY_LIST;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Runs each command line; returns one line for each that failed. */
